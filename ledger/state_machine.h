@@ -133,9 +133,10 @@ class StateMachine {
   };
 
   uint64_t begin_batch(uint64_t now_ns, uint32_t events_count);
-  template <typename Event, typename Result, typename Apply, typename OnFailure>
+  template <typename Event, typename Result, typename Apply, typename OnFailure,
+            typename Prefetch>
   void apply_batch(uint64_t base, std::span<const Event> events, std::span<Result> results,
-                   Apply apply, OnFailure on_failure);
+                   Apply apply, OnFailure on_failure, Prefetch prefetch);
   void expire_due(uint64_t timestamp);
 
   CreateAccountResult create_account(uint64_t timestamp, const Account& event);
