@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/time.h"
 #include "ledger/types.h"
 
 namespace kervan {
@@ -21,7 +22,5 @@ inline constexpr uint32_t undo_entries_per_event_max = 4;
 
 // Slots are 32-bit; the top bit of a transfer-index value marks a remembered failure.
 inline constexpr uint32_t ledger_records_max = 1u << 30;
-
-inline constexpr uint64_t ns_per_s = 1'000'000'000;
 
 }  // namespace kervan
