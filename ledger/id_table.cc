@@ -1,5 +1,7 @@
 #include "ledger/id_table.h"
 
+#include "ledger/fixed_vector.h"
+
 namespace kervan {
 
 IdTable::IdTable(uint32_t entries_max, uint64_t seed) : seed_(seed), entries_max_(entries_max) {
@@ -8,9 +10,13 @@ IdTable::IdTable(uint32_t entries_max, uint64_t seed) : seed_(seed), entries_max
   uint64_t buckets = 16;
   while (buckets * 3 < uint64_t{entries_max} * 4) buckets *= 2;
   mask_ = buckets - 1;
-  // Value-initialised: every bucket empty, and every page touched now rather than later.
-  slots_ = std::make_unique<uint8_t[]>(buckets * slot_bytes);
+  // Zeroed (every bucket empty), huge-page advised and pre-faulted.
+  slots_ = static_cast<uint8_t*>(allocate_table(buckets * slot_bytes));
 }
+
+IdTable::~IdTable() { free_table(slots_, (mask_ + 1) * slot_bytes); }
+
+uint64_t IdTable::bytes_allocated() const { return table_bytes((mask_ + 1) * slot_bytes); }
 
 void IdTable::insert(u128 id, uint32_t value) {
   KERVAN_ASSERT(id != 0);

@@ -8,10 +8,10 @@
 
 #include <cstdint>
 #include <cstring>
-#include <memory>
 
 #include "core/assert.h"
 #include "core/int128.h"
+#include "core/prefetch.h"
 
 namespace kervan {
 
@@ -22,6 +22,9 @@ class IdTable {
   // Room for `entries_max` ids at a load factor of at most 3/4.
   // REQUIRES: 0 < entries_max <= 2^30.
   IdTable(uint32_t entries_max, uint64_t seed);
+  ~IdTable();
+  IdTable(const IdTable&) = delete;
+  IdTable& operator=(const IdTable&) = delete;
 
   // The value stored for `id`, or value_none. REQUIRES: id != 0.
   [[nodiscard]] uint32_t find(u128 id) const {
@@ -36,8 +39,8 @@ class IdTable {
   // Starts loading the bucket of `id` into the cache, ahead of a find or insert.
   void prefetch(u128 id) const {
     const uint8_t* slot = &slots_[bucket_of(id) * slot_bytes];
-    __builtin_prefetch(slot);
-    __builtin_prefetch(slot + slot_bytes - 1);  // A slot may straddle two cache lines.
+    prefetch_for_read(slot);
+    prefetch_for_read(slot + slot_bytes - 1);  // A slot may straddle two cache lines.
   }
 
   // Inserts a new id. REQUIRES: id != 0, not present, size() < entries_max().
@@ -49,7 +52,7 @@ class IdTable {
 
   [[nodiscard]] uint32_t size() const { return size_; }
   [[nodiscard]] uint32_t entries_max() const { return entries_max_; }
-  [[nodiscard]] uint64_t bytes_allocated() const { return (mask_ + 1) * slot_bytes; }
+  [[nodiscard]] uint64_t bytes_allocated() const;
 
  private:
   [[nodiscard]] uint64_t bucket_of(u128 id) const {
@@ -85,7 +88,7 @@ class IdTable {
   uint64_t seed_ = 0;
   uint32_t entries_max_ = 0;
   uint32_t size_ = 0;
-  std::unique_ptr<uint8_t[]> slots_;  // Native-endian in memory only; never persisted.
+  uint8_t* slots_ = nullptr;  // Native-endian in memory only; never persisted.
 };
 
 }  // namespace kervan

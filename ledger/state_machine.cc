@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/bytes.h"
+#include "core/prefetch.h"
 #include "ledger/record_coding.h"
 
 namespace kervan {
@@ -29,47 +30,39 @@ struct ExpiresLater {
   }
 };
 
-// Reserves `capacity` elements and writes every page once, so that the kernel commits the
-// memory now rather than page-faulting inside the commit path later.
-template <typename T>
-void reserve_touched(std::vector<T>& vector, size_t capacity) {
-  vector.resize(capacity);
-  vector.clear();  // Keeps the capacity, and so the touched pages.
-  KERVAN_ASSERT(vector.capacity() >= capacity);
+// Checked before any table is allocated from it.
+const LedgerConfig& valid(const LedgerConfig& config) {
+  KERVAN_ASSERT(config.accounts_max >= 1 && config.accounts_max <= ledger_records_max);
+  KERVAN_ASSERT(config.transfers_max >= 1 && config.transfers_max <= ledger_records_max);
+  KERVAN_ASSERT(config.failed_ids_max >= 1 && config.failed_ids_max <= ledger_records_max);
+  return config;
 }
 
 }  // namespace
 
 StateMachine::StateMachine(const LedgerConfig& config)
-    : config_(config),
+    : config_(valid(config)),
+      accounts_(config.accounts_max),
+      account_links_(config.accounts_max),
       account_ids_(config.accounts_max, config.hash_seed),
-      transfer_ids_(config.transfers_max + config.failed_ids_max, config.hash_seed ^ 0x5bd1e995u) {
-  KERVAN_ASSERT(config.accounts_max >= 1 && config.accounts_max <= ledger_records_max);
-  KERVAN_ASSERT(config.transfers_max >= 1 && config.transfers_max <= ledger_records_max);
-  KERVAN_ASSERT(config.failed_ids_max >= 1 && config.failed_ids_max <= ledger_records_max);
-  reserve_touched(accounts_, config.accounts_max);
-  reserve_touched(account_links_, config.accounts_max);
-  reserve_touched(transfers_, config.transfers_max);
-  reserve_touched(transfer_links_, config.transfers_max);
-  reserve_touched(pending_states_, config.transfers_max);
-  reserve_touched(failed_, config.failed_ids_max);
-  reserve_touched(expiry_heap_, config.transfers_max);
-  reserve_touched(expiry_deferred_, batch_events_max);
-  reserve_touched(undo_log_, size_t{batch_events_max} * undo_entries_per_event_max);
-}
+      transfers_(config.transfers_max),
+      transfer_links_(config.transfers_max),
+      pending_states_(config.transfers_max),
+      failed_(config.failed_ids_max),
+      transfer_ids_(config.transfers_max + config.failed_ids_max, config.hash_seed ^ 0x5bd1e995u),
+      expiry_heap_(config.transfers_max),
+      expiry_deferred_(batch_events_max),
+      undo_log_(size_t{batch_events_max} * undo_entries_per_event_max) {}
 
 StateMachine::~StateMachine() = default;
 
 uint64_t StateMachine::bytes_allocated() const {
-  return accounts_.capacity() * sizeof(Account) +
-         account_links_.capacity() * sizeof(AccountLinks) + account_ids_.bytes_allocated() +
-         transfers_.capacity() * sizeof(Transfer) +
-         transfer_links_.capacity() * sizeof(TransferLinks) +
-         pending_states_.capacity() * sizeof(PendingState) +
-         failed_.capacity() * sizeof(FailedId) + transfer_ids_.bytes_allocated() +
-         expiry_heap_.capacity() * sizeof(ExpiryEntry) +
-         expiry_deferred_.capacity() * sizeof(ExpiryEntry) +
-         undo_log_.capacity() * sizeof(UndoEntry);
+  return accounts_.bytes_allocated() + account_links_.bytes_allocated() +
+         account_ids_.bytes_allocated() + transfers_.bytes_allocated() +
+         transfer_links_.bytes_allocated() + pending_states_.bytes_allocated() +
+         failed_.bytes_allocated() + transfer_ids_.bytes_allocated() +
+         expiry_heap_.bytes_allocated() + expiry_deferred_.bytes_allocated() +
+         undo_log_.bytes_allocated();
 }
 
 // ---- Batches --------------------------------------------------------------------------------
@@ -97,11 +90,15 @@ void StateMachine::apply_batch(uint64_t base, std::span<const Event> events,
   const size_t count = events.size();
   size_t chain_start = SIZE_MAX;
   bool chain_broken = false;
-  // The id lookups miss the cache on large ledgers: start them `prefetch_distance` events ahead.
-  constexpr size_t prefetch_distance = 16;
-  for (size_t i = 0; i < std::min(count, prefetch_distance); ++i) prefetch(events[i]);
+  // Lookups miss the cache on large ledgers. Two stages: the id buckets of the event 16 ahead,
+  // then, once those are cached, the account records of the event 4 ahead.
+  constexpr size_t buckets_ahead = 16;
+  constexpr size_t records_ahead = 4;
+  for (size_t i = 0; i < std::min(count, buckets_ahead); ++i) prefetch(events[i], false);
+  for (size_t i = 0; i < std::min(count, records_ahead); ++i) prefetch(events[i], true);
   for (size_t i = 0; i < count; ++i) {
-    if (i + prefetch_distance < count) prefetch(events[i + prefetch_distance]);
+    if (i + buckets_ahead < count) prefetch(events[i + buckets_ahead], false);
+    if (i + records_ahead < count) prefetch(events[i + records_ahead], true);
     const Event& event = events[i];
     const uint64_t timestamp = base + i + 1;
     const bool linked = (event.flags & 1u) != 0;  // Bit 0 is `linked` for both record kinds.
@@ -110,10 +107,10 @@ void StateMachine::apply_batch(uint64_t base, std::span<const Event> events,
       scope_open();
     }
     Result result = Result::ok;
-    if (chain_start != SIZE_MAX && chain_broken) {
+    if (linked && i == count - 1) {
+      result = Result::linked_event_chain_open;  // Even when the chain broke earlier.
+    } else if (chain_start != SIZE_MAX && chain_broken) {
       result = Result::linked_event_failed;
-    } else if (linked && i == count - 1) {
-      result = Result::linked_event_chain_open;
     } else {
       result = apply(timestamp, event);
     }
@@ -139,7 +136,9 @@ void StateMachine::create_accounts(uint64_t now_ns, std::span<const Account> eve
       base, events, results,
       [this](uint64_t timestamp, const Account& event) { return create_account(timestamp, event); },
       [](uint64_t, const Account&, CreateAccountResult) {},
-      [this](const Account& event) { account_ids_.prefetch(event.id); });
+      [this](const Account& event, bool records) {
+        if (!records) account_ids_.prefetch(event.id);
+      });
 }
 
 void StateMachine::create_transfers(uint64_t now_ns, std::span<const Transfer> events,
@@ -153,11 +152,16 @@ void StateMachine::create_transfers(uint64_t now_ns, std::span<const Transfer> e
       [this](uint64_t timestamp, const Transfer& event, CreateTransferResult result) {
         if (is_transient(result)) remember_failure(event.id, result, timestamp);
       },
-      [this](const Transfer& event) {
+      [this](const Transfer& event, bool records) {
+        if (records) {
+          prefetch_account(event.debit_account_id);
+          prefetch_account(event.credit_account_id);
+          return;
+        }
         transfer_ids_.prefetch(event.id);
         if (event.pending_id != 0) transfer_ids_.prefetch(event.pending_id);
-        account_ids_.prefetch(event.debit_account_id);
-        account_ids_.prefetch(event.credit_account_id);
+        if (event.debit_account_id != 0) account_ids_.prefetch(event.debit_account_id);
+        if (event.credit_account_id != 0) account_ids_.prefetch(event.credit_account_id);
       });
 }
 
@@ -480,23 +484,29 @@ void StateMachine::insert_transfer(const Transfer& record, uint32_t debit_index,
   pending_states_.push_back(has_flag(record.flags, TransferFlags::pending)
                                 ? PendingState::pending
                                 : PendingState::not_pending);
-  if (debit.last != index_none) *next_in_list(debit.last, record.debit_account_id) = index;
-  if (credit.last != index_none) *next_in_list(credit.last, record.credit_account_id) = index;
+  if (debit.last != index_none) *next_in_list(debit.last, debit.last_is_credit) = index;
+  if (credit.last != index_none) *next_in_list(credit.last, credit.last_is_credit) = index;
   if (debit.first == index_none) debit.first = index;
   if (credit.first == index_none) credit.first = index;
   debit.last = index;
+  debit.last_is_credit = false;
   credit.last = index;
+  credit.last_is_credit = true;
   transfer_ids_.insert(record.id, index);
   if (scope_is_open_) {
     undo_log_.push_back(UndoEntry{.kind = UndoEntry::Kind::transfer_created, .index = index});
   }
 }
 
-uint32_t* StateMachine::next_in_list(uint32_t transfer, u128 account_id) {
+uint32_t* StateMachine::next_in_list(uint32_t transfer, bool is_credit) {
   TransferLinks& links = transfer_links_[transfer];
-  if (transfers_[transfer].debit_account_id == account_id) return &links.debit_next;
-  KERVAN_ASSERT(transfers_[transfer].credit_account_id == account_id);
-  return &links.credit_next;
+  return is_credit ? &links.credit_next : &links.debit_next;
+}
+
+bool StateMachine::is_credit_side(uint32_t transfer, u128 account_id) const {
+  const Transfer& record = transfers_[transfer];
+  KERVAN_ASSERT(record.debit_account_id == account_id || record.credit_account_id == account_id);
+  return record.credit_account_id == account_id;
 }
 
 void StateMachine::remember_failure(u128 id, CreateTransferResult result, uint64_t timestamp) {
@@ -576,8 +586,10 @@ void StateMachine::unlink_last(uint32_t account, u128 account_id, uint32_t previ
   links.last = previous;
   if (previous == index_none) {
     links.first = index_none;
+    links.last_is_credit = false;
   } else {
-    *next_in_list(previous, account_id) = index_none;
+    links.last_is_credit = is_credit_side(previous, account_id);
+    *next_in_list(previous, links.last_is_credit) = index_none;
   }
 }
 
@@ -609,12 +621,20 @@ void StateMachine::schedule_expiry(uint64_t expires_at_ns, uint32_t transfer) {
 }
 
 void StateMachine::push_expiry(const ExpiryEntry& entry) {
-  KERVAN_ASSERT(expiry_heap_.size() < expiry_heap_.capacity());
   expiry_heap_.push_back(entry);
   std::push_heap(expiry_heap_.begin(), expiry_heap_.end(), ExpiresLater{});
 }
 
 // ---- Queries --------------------------------------------------------------------------------
+
+void StateMachine::prefetch_account(u128 id) const {
+  const uint32_t index = account_index(id);
+  if (index == index_none) return;
+  const auto* record = reinterpret_cast<const char*>(&accounts_[index]);
+  prefetch_for_read(record);
+  prefetch_for_read(record + 64);
+  prefetch_for_read(&account_links_[index]);
+}
 
 uint32_t StateMachine::account_index(u128 id) const {
   return id == 0 ? index_none : account_ids_.find(id);

@@ -10,10 +10,10 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <vector>
 
 #include "core/digest.h"
 #include "core/int128.h"
+#include "ledger/fixed_vector.h"
 #include "ledger/id_table.h"
 #include "ledger/limits.h"
 #include "ledger/results.h"
@@ -100,6 +100,9 @@ class StateMachine {
   struct AccountLinks {
     uint32_t first = index_none;  // Oldest transfer touching the account.
     uint32_t last = index_none;   // Newest.
+    // Whether the account is the credit side of `last`: linking the next transfer then needs
+    // no read of that (usually uncached) transfer record.
+    bool last_is_credit = false;
   };
 
   // Each transfer sits in two lists, its debit account's and its credit account's.
@@ -146,7 +149,8 @@ class StateMachine {
   CreateTransferResult check_balances(const Transfer& event, const Account& debit,
                                       const Account& credit, uint64_t timestamp) const;
   void insert_transfer(const Transfer& record, uint32_t debit_index, uint32_t credit_index);
-  uint32_t* next_in_list(uint32_t transfer, u128 account_id);
+  uint32_t* next_in_list(uint32_t transfer, bool is_credit);
+  bool is_credit_side(uint32_t transfer, u128 account_id) const;
   void unlink_last(uint32_t account, u128 account_id, uint32_t previous);
   void remember_failure(u128 id, CreateTransferResult result, uint64_t timestamp);
 
@@ -161,27 +165,28 @@ class StateMachine {
   void push_expiry(const ExpiryEntry& entry);
 
   uint32_t account_index(u128 id) const;
+  void prefetch_account(u128 id) const;
   uint32_t transfer_index(u128 id) const;
 
   LedgerConfig config_;
   uint64_t last_timestamp_ = 0;
   uint32_t expired_count_ = 0;  // Pending transfers expired so far (a statistic).
 
-  std::vector<Account> accounts_;
-  std::vector<AccountLinks> account_links_;
+  FixedVector<Account> accounts_;
+  FixedVector<AccountLinks> account_links_;
   IdTable account_ids_;
 
-  std::vector<Transfer> transfers_;
-  std::vector<TransferLinks> transfer_links_;
-  std::vector<PendingState> pending_states_;
-  std::vector<FailedId> failed_;
+  FixedVector<Transfer> transfers_;
+  FixedVector<TransferLinks> transfer_links_;
+  FixedVector<PendingState> pending_states_;
+  FixedVector<FailedId> failed_;
   IdTable transfer_ids_;  // Value: transfer index, or failed_flag | failed index.
 
-  std::vector<ExpiryEntry> expiry_heap_;  // Min-heap on (expires_at_ns, transfer index).
-  std::vector<ExpiryEntry> expiry_deferred_;  // Scheduled inside an open chain.
+  FixedVector<ExpiryEntry> expiry_heap_;  // Min-heap on (expires_at_ns, transfer index).
+  FixedVector<ExpiryEntry> expiry_deferred_;  // Scheduled inside an open chain.
 
   bool scope_is_open_ = false;
-  std::vector<UndoEntry> undo_log_;
+  FixedVector<UndoEntry> undo_log_;
 };
 
 }  // namespace kervan

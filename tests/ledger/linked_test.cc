@@ -71,6 +71,19 @@ TEST_F(LinkedChains, AChainLeftOpenAtTheEndOfTheBatchFails) {
             std::vector<TR>{TR::linked_event_chain_open});
 }
 
+// Regression: the last event of a batch, still flagged linked, got linked_event_failed when an
+// earlier member had already broken the chain. It must say the chain was left open.
+TEST_F(LinkedChains, ChainOpenAtTheEndIsReportedEvenAfterTheChainBroke) {
+  const auto results = ledger.create_transfers({
+      linked(transfer(10, 3, 3, 1)),  // accounts_must_be_different: breaks the chain.
+      linked(transfer(11, 3, 4, 1)),
+      linked(transfer(12, 3, 4, 1)),
+  });
+  EXPECT_EQ(results, (std::vector<TR>{TR::accounts_must_be_different, TR::linked_event_failed,
+                                      TR::linked_event_chain_open}));
+  EXPECT_EQ(ledger.machine().transfers_count(), 1u);  // Only the funding transfer.
+}
+
 TEST_F(LinkedChains, ExistsBreaksAChainAndUndoesPostsAndVoids) {
   ASSERT_EQ(ledger.create_transfer(pending(10, 1, 3, 50, 3600)), TR::ok);
   const auto results = ledger.create_transfers({
