@@ -13,7 +13,7 @@
 
 namespace kervan {
 
-// Allocates `bytes` (rounded up to 2 MiB) zeroed, huge-page advised, pre-faulted.
+// Allocates `bytes` zeroed and pre-faulted; from 2 MiB up, huge-page aligned and advised.
 // Aborts when the memory cannot be had: capacities are start-up configuration.
 [[nodiscard]] void* allocate_table(size_t bytes);
 void free_table(void* table, size_t bytes);
