@@ -156,6 +156,7 @@ void StateMachine::create_transfers(uint64_t now_ns, std::span<const Transfer> e
         if (records) {
           prefetch_account(event.debit_account_id);
           prefetch_account(event.credit_account_id);
+          if (event.pending_id != 0) prefetch_transfer(event.pending_id);
           return;
         }
         transfer_ids_.prefetch(event.id);
@@ -634,6 +635,15 @@ void StateMachine::prefetch_account(u128 id) const {
   prefetch_for_read(record);
   prefetch_for_read(record + 64);
   prefetch_for_read(&account_links_[index]);
+}
+
+void StateMachine::prefetch_transfer(u128 id) const {
+  const uint32_t index = transfer_index(id);
+  if (index == index_none) return;
+  const auto* record = reinterpret_cast<const char*>(&transfers_[index]);
+  prefetch_for_read(record);
+  prefetch_for_read(record + 64);
+  prefetch_for_read(&pending_states_[index]);
 }
 
 uint32_t StateMachine::account_index(u128 id) const {

@@ -166,6 +166,7 @@ class StateMachine {
 
   uint32_t account_index(u128 id) const;
   void prefetch_account(u128 id) const;
+  void prefetch_transfer(u128 id) const;
   uint32_t transfer_index(u128 id) const;
 
   LedgerConfig config_;
