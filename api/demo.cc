@@ -102,9 +102,10 @@ void Demo::open_accounts() {
   const Grn grn1 = make_grn(26, Country::of("KZ"), "HALYK0000001");
   const Grn grn2 = make_grn(26, Country::of("UZ"), "NBU000000042");
   const Mrn mrn_a = make_mrn(26, Country::of("CN"), "KHORGOS00001");
-  std::fprintf(out_, "1. Accounts in ledger 978 (EUR). Guarantee 1 is GRN %s, guarantee 2 is GRN %s;\n"
-                     "   transit A is MRN %s. Guarantee cover accounts may never be debited past\n"
-                     "   their credits: that is the cover limit.\n",
+  std::fprintf(out_,
+               "1. Accounts in ledger 978 (EUR). Guarantee 1 is GRN %s, guarantee 2 is GRN %s;\n"
+               "   transit A is MRN %s. Guarantee cover accounts may never be debited past\n"
+               "   their credits: that is the cover limit.\n",
                std::string(grn1.text()).c_str(), std::string(grn2.text()).c_str(),
                std::string(mrn_a.text()).c_str());
   std::vector<Account> accounts;
@@ -112,9 +113,10 @@ void Demo::open_accounts() {
     Account a;
     a.id = party.id;
     a.ledger = ledger_eur;
-    a.code = party.id == bank ? provider
+    a.code = party.id == bank                             ? provider
              : (party.id == grn_kz || party.id == grn_uz) ? guarantee
-             : party.id == customs_kz ? country : movement;
+             : party.id == customs_kz                     ? country
+                                                          : movement;
     if (a.code == guarantee) a.flags = flags_of(AccountFlags::debits_must_not_exceed_credits);
     accounts.push_back(a);
   }
@@ -146,12 +148,13 @@ void Demo::reserve_discharge_and_claim() {
   discharge.ledger = 0;
   discharge.code = 0;
   submit("void reservation of transit A", discharge, CreateTransferResult::ok);
-  std::fprintf(out_, "5. Transit B (25,000.00 EUR locked) has an incident; KZ claims 18,500.00 EUR:\n"
-                     "   the claim posts part of the pending amount and releases the rest.\n");
+  std::fprintf(out_,
+               "5. Transit B (25,000.00 EUR locked) has an incident; KZ claims 18,500.00 EUR:\n"
+               "   the claim posts part of the pending amount and releases the rest.\n");
   submit("reserve 25,000.00 on guarantee 1 for transit B",
          make_transfer(103, grn_kz, transit_b, 2'500'000, pending), CreateTransferResult::ok);
-  Transfer claim = make_transfer(104, 0, 0, 1'850'000,
-                                 flags_of(TransferFlags::post_pending_transfer));
+  Transfer claim =
+      make_transfer(104, 0, 0, 1'850'000, flags_of(TransferFlags::post_pending_transfer));
   claim.pending_id = 103;
   claim.ledger = 0;
   claim.code = 0;
@@ -161,8 +164,9 @@ void Demo::reserve_discharge_and_claim() {
 }
 
 void Demo::linked_release_across_guarantees() {
-  std::fprintf(out_, "6. A release that needs 50,000.00 on guarantee 1 and 30,000.00 on guarantee 2,\n"
-                     "   linked so that both lock or neither does. Guarantee 2 has only 20,000.00.\n");
+  std::fprintf(out_,
+               "6. A release that needs 50,000.00 on guarantee 1 and 30,000.00 on guarantee 2,\n"
+               "   linked so that both lock or neither does. Guarantee 2 has only 20,000.00.\n");
   const uint16_t pending = flags_of(TransferFlags::pending);
   const uint16_t linked = flags_of(TransferFlags::linked);
   const auto results = submit_batch({
@@ -179,8 +183,9 @@ void Demo::linked_release_across_guarantees() {
 }
 
 void Demo::expiry_and_replay() {
-  std::fprintf(out_, "7. A reservation with a 1-day time limit, then two days pass (the ledger is\n"
-                     "   told the time; it never reads a clock): the reservation expires.\n");
+  std::fprintf(out_,
+               "7. A reservation with a 1-day time limit, then two days pass (the ledger is\n"
+               "   told the time; it never reads a clock): the reservation expires.\n");
   Transfer short_lived =
       make_transfer(300, grn_uz, transit_a, 500'000, flags_of(TransferFlags::pending));
   short_lived.timeout_s = 24 * 3600;
@@ -189,17 +194,19 @@ void Demo::expiry_and_replay() {
   const uint32_t expired = ledger_->expire_pending_transfers(now_ns_);
   all_as_expected_ = all_as_expected_ && expired == 1;
   std::fprintf(out_, "  %-58s -> %u expired\n", "expire what is due two days later", expired);
-  std::fprintf(out_, "8. A client retries after a timeout: the same event is answered, not applied.\n");
-  submit("resend the claim of step 5",
-         [] {
-           Transfer t = make_transfer(104, 0, 0, 1'850'000,
-                                      flags_of(TransferFlags::post_pending_transfer));
-           t.pending_id = 103;
-           t.ledger = 0;
-           t.code = 0;
-           return t;
-         }(),
-         CreateTransferResult::exists);
+  std::fprintf(out_,
+               "8. A client retries after a timeout: the same event is answered, not applied.\n");
+  submit(
+      "resend the claim of step 5",
+      [] {
+        Transfer t =
+            make_transfer(104, 0, 0, 1'850'000, flags_of(TransferFlags::post_pending_transfer));
+        t.pending_id = 103;
+        t.ledger = 0;
+        t.code = 0;
+        return t;
+      }(),
+      CreateTransferResult::exists);
 }
 
 void Demo::print_balances() {
@@ -208,9 +215,9 @@ void Demo::print_balances() {
                "credits pending", "credits posted");
   for (const Party& party : parties_) {
     const Account* a = ledger_->lookup_account(party.id);
-    std::fprintf(out_, "  %-30s %16s %16s %16s %16s\n", party.name,
-                 eur(a->debits_pending).c_str(), eur(a->debits_posted).c_str(),
-                 eur(a->credits_pending).c_str(), eur(a->credits_posted).c_str());
+    std::fprintf(out_, "  %-30s %16s %16s %16s %16s\n", party.name, eur(a->debits_pending).c_str(),
+                 eur(a->debits_posted).c_str(), eur(a->credits_pending).c_str(),
+                 eur(a->credits_posted).c_str());
   }
   const Account* g1 = ledger_->lookup_account(grn_kz);
   std::fprintf(out_, "  Guarantee 1: cover 100,000.00, drawn %s, reserved %s, available %s.\n",
@@ -228,9 +235,8 @@ bool Demo::check_totals() {
   }
   const bool balanced = debits_pending == credits_pending && debits_posted == credits_posted;
   std::fprintf(out_, "\nTotals: debits posted %s = credits posted %s; pending %s = %s: %s\n",
-               eur(debits_posted).c_str(), eur(credits_posted).c_str(),
-               eur(debits_pending).c_str(), eur(credits_pending).c_str(),
-               balanced ? "balanced" : "NOT BALANCED");
+               eur(debits_posted).c_str(), eur(credits_posted).c_str(), eur(debits_pending).c_str(),
+               eur(credits_pending).c_str(), balanced ? "balanced" : "NOT BALANCED");
   return balanced;
 }
 
@@ -253,6 +259,8 @@ int Demo::run() {
 
 }  // namespace
 
-int run_demo(std::FILE* out) { return Demo(out).run(); }
+int run_demo(std::FILE* out) {
+  return Demo(out).run();
+}
 
 }  // namespace kervan

@@ -153,7 +153,9 @@ BENCHMARK(BM_memory_per_transfer)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
-void register_create_transfers_benchmarks() { register_create_transfers(); }
+void register_create_transfers_benchmarks() {
+  register_create_transfers();
+}
 
 }  // namespace kervan
 

@@ -9,11 +9,11 @@ namespace kervan {
 
 }  // namespace kervan
 
-#define KERVAN_ASSERT(condition)                                      \
-  do {                                                                \
-    if (!(condition)) [[unlikely]] {                                  \
-      ::kervan::assert_fail(#condition, __FILE__, __LINE__);          \
-    }                                                                 \
+#define KERVAN_ASSERT(condition)                             \
+  do {                                                       \
+    if (!(condition)) [[unlikely]] {                         \
+      ::kervan::assert_fail(#condition, __FILE__, __LINE__); \
+    }                                                        \
   } while (false)
 
 // Marks a branch that a correct program never reaches.

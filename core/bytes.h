@@ -38,7 +38,9 @@ inline uint64_t load_u64_le(const uint8_t* p) {
   for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
   return v;
 }
-inline u128 load_u128_le(const uint8_t* p) { return make_u128(load_u64_le(p + 8), load_u64_le(p)); }
+inline u128 load_u128_le(const uint8_t* p) {
+  return make_u128(load_u64_le(p + 8), load_u64_le(p));
+}
 
 inline void store_u32_be(uint8_t* p, uint32_t v) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * (3 - i)));
@@ -60,6 +62,8 @@ inline uint64_t load_u64_be(const uint8_t* p) {
   for (int i = 0; i < 8; ++i) v = (v << 8) | p[i];
   return v;
 }
-inline u128 load_u128_be(const uint8_t* p) { return make_u128(load_u64_be(p), load_u64_be(p + 8)); }
+inline u128 load_u128_be(const uint8_t* p) {
+  return make_u128(load_u64_be(p), load_u64_be(p + 8));
+}
 
 }  // namespace kervan

@@ -17,8 +17,12 @@ inline constexpr i128 i128_min = -i128_max - 1;
 constexpr u128 make_u128(uint64_t high, uint64_t low) {
   return (static_cast<u128>(high) << 64) | low;
 }
-constexpr uint64_t u128_high(u128 value) { return static_cast<uint64_t>(value >> 64); }
-constexpr uint64_t u128_low(u128 value) { return static_cast<uint64_t>(value); }
+constexpr uint64_t u128_high(u128 value) {
+  return static_cast<uint64_t>(value >> 64);
+}
+constexpr uint64_t u128_low(u128 value) {
+  return static_cast<uint64_t>(value);
+}
 
 // Each returns false (and leaves *out unspecified) when the exact result does not fit.
 [[nodiscard]] inline bool checked_add(u128 a, u128 b, u128* out) {

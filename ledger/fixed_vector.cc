@@ -31,6 +31,8 @@ void* allocate_table(size_t bytes) {
   return table;
 }
 
-void free_table(void* table, size_t /*bytes*/) { std::free(table); }
+void free_table(void* table, size_t /*bytes*/) {
+  std::free(table);
+}
 
 }  // namespace kervan

@@ -14,9 +14,13 @@ IdTable::IdTable(uint32_t entries_max, uint64_t seed) : seed_(seed), entries_max
   slots_ = static_cast<uint8_t*>(allocate_table(buckets * slot_bytes));
 }
 
-IdTable::~IdTable() { free_table(slots_, (mask_ + 1) * slot_bytes); }
+IdTable::~IdTable() {
+  free_table(slots_, (mask_ + 1) * slot_bytes);
+}
 
-uint64_t IdTable::bytes_allocated() const { return table_bytes((mask_ + 1) * slot_bytes); }
+uint64_t IdTable::bytes_allocated() const {
+  return table_bytes((mask_ + 1) * slot_bytes);
+}
 
 void IdTable::insert(u128 id, uint32_t value) {
   KERVAN_ASSERT(id != 0);

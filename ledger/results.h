@@ -8,29 +8,29 @@
 namespace kervan {
 
 // DO NOT CHANGE the numbers: sent on the wire and stored in the journal. Append only.
-#define KERVAN_CREATE_ACCOUNT_RESULTS(X)      \
-  X(ok, 0)                                    \
-  X(linked_event_failed, 1)                   \
-  X(linked_event_chain_open, 2)               \
-  X(timestamp_must_be_zero, 3)                \
-  X(reserved_field, 4)                        \
-  X(reserved_flag, 5)                         \
-  X(id_must_not_be_zero, 6)                   \
-  X(id_must_not_be_int_max, 7)                \
-  X(flags_are_mutually_exclusive, 8)          \
-  X(debits_pending_must_be_zero, 9)           \
-  X(debits_posted_must_be_zero, 10)           \
-  X(credits_pending_must_be_zero, 11)         \
-  X(credits_posted_must_be_zero, 12)          \
-  X(ledger_must_not_be_zero, 13)              \
-  X(code_must_not_be_zero, 14)                \
-  X(exists_with_different_flags, 15)          \
-  X(exists_with_different_user_data_128, 16)  \
-  X(exists_with_different_user_data_64, 17)   \
-  X(exists_with_different_user_data_32, 18)   \
-  X(exists_with_different_ledger, 19)         \
-  X(exists_with_different_code, 20)           \
-  X(exists, 21)                               \
+#define KERVAN_CREATE_ACCOUNT_RESULTS(X)     \
+  X(ok, 0)                                   \
+  X(linked_event_failed, 1)                  \
+  X(linked_event_chain_open, 2)              \
+  X(timestamp_must_be_zero, 3)               \
+  X(reserved_field, 4)                       \
+  X(reserved_flag, 5)                        \
+  X(id_must_not_be_zero, 6)                  \
+  X(id_must_not_be_int_max, 7)               \
+  X(flags_are_mutually_exclusive, 8)         \
+  X(debits_pending_must_be_zero, 9)          \
+  X(debits_posted_must_be_zero, 10)          \
+  X(credits_pending_must_be_zero, 11)        \
+  X(credits_posted_must_be_zero, 12)         \
+  X(ledger_must_not_be_zero, 13)             \
+  X(code_must_not_be_zero, 14)               \
+  X(exists_with_different_flags, 15)         \
+  X(exists_with_different_user_data_128, 16) \
+  X(exists_with_different_user_data_64, 17)  \
+  X(exists_with_different_user_data_32, 18)  \
+  X(exists_with_different_ledger, 19)        \
+  X(exists_with_different_code, 20)          \
+  X(exists, 21)                              \
   X(accounts_capacity_reached, 22)
 
 // DO NOT CHANGE the numbers: sent on the wire and stored in the journal. Append only.

@@ -10,7 +10,6 @@ namespace kervan {
 
 namespace {
 
-
 constexpr uint32_t failed_flag = 1u << 31;  // In transfer_ids_: the value names a failed id.
 static_assert(ledger_records_max < failed_flag);
 
@@ -365,8 +364,7 @@ CreateTransferResult StateMachine::create_transfer_unchecked(uint64_t timestamp,
 // Overflow of every accumulator, then the accounts' limits. Overflow of the posted balances is
 // checked for pending transfers too, so that a later post can never overflow them unseen.
 CreateTransferResult StateMachine::check_balances(const Transfer& event, const Account& debit,
-                                                  const Account& credit,
-                                                  uint64_t timestamp) const {
+                                                  const Account& credit, uint64_t timestamp) const {
   const bool pending = has_flag(event.flags, TransferFlags::pending);
   u128 sum = 0;
   if (pending && !checked_add(debit.debits_pending, event.amount, &sum)) {
@@ -425,11 +423,16 @@ CreateTransferResult StateMachine::post_or_void_pending_transfer(uint64_t timest
   if (amount > pending.amount) return TR::exceeds_pending_transfer_amount;
   if (!post && amount != pending.amount) return TR::pending_transfer_has_different_amount;
   switch (pending_states_[pending_index]) {
-    case PendingState::posted: return TR::pending_transfer_already_posted;
-    case PendingState::voided: return TR::pending_transfer_already_voided;
-    case PendingState::expired: return TR::pending_transfer_expired;
-    case PendingState::pending: break;
-    case PendingState::not_pending: KERVAN_UNREACHABLE();
+    case PendingState::posted:
+      return TR::pending_transfer_already_posted;
+    case PendingState::voided:
+      return TR::pending_transfer_already_voided;
+    case PendingState::expired:
+      return TR::pending_transfer_expired;
+    case PendingState::pending:
+      break;
+    case PendingState::not_pending:
+      KERVAN_UNREACHABLE();
   }
   if (pending.timeout_s != 0 &&
       timestamp >= pending.timestamp + uint64_t{pending.timeout_s} * ns_per_s) {

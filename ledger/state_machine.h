@@ -33,12 +33,12 @@ struct LedgerConfig {
 // Which transfers of an account to list, in timestamp order.
 struct AccountTransfersFilter {
   u128 account_id = 0;
-  uint64_t timestamp_min = 0;           // Inclusive; 0 means no lower bound.
-  uint64_t timestamp_max = 0;           // Inclusive; 0 means no upper bound.
-  uint32_t limit = 0;                   // REQUIRES: > 0.
-  bool debits = true;                   // Transfers where the account is the debit side.
-  bool credits = true;                  // Transfers where the account is the credit side.
-  bool reversed = false;                // Newest first.
+  uint64_t timestamp_min = 0;  // Inclusive; 0 means no lower bound.
+  uint64_t timestamp_max = 0;  // Inclusive; 0 means no upper bound.
+  uint32_t limit = 0;          // REQUIRES: > 0.
+  bool debits = true;          // Transfers where the account is the debit side.
+  bool credits = true;         // Transfers where the account is the credit side.
+  bool reversed = false;       // Newest first.
 };
 
 class StateMachine {
@@ -85,9 +85,7 @@ class StateMachine {
   [[nodiscard]] uint32_t transfers_count() const {
     return static_cast<uint32_t>(transfers_.size());
   }
-  [[nodiscard]] uint32_t failed_ids_count() const {
-    return static_cast<uint32_t>(failed_.size());
-  }
+  [[nodiscard]] uint32_t failed_ids_count() const { return static_cast<uint32_t>(failed_.size()); }
   [[nodiscard]] std::span<const Account> accounts() const { return accounts_; }
   [[nodiscard]] std::span<const Transfer> transfers() const { return transfers_; }
   [[nodiscard]] std::span<const PendingState> pending_states() const { return pending_states_; }
@@ -136,8 +134,7 @@ class StateMachine {
   };
 
   uint64_t begin_batch(uint64_t now_ns, uint32_t events_count);
-  template <typename Event, typename Result, typename Apply, typename OnFailure,
-            typename Prefetch>
+  template <typename Event, typename Result, typename Apply, typename OnFailure, typename Prefetch>
   void apply_batch(uint64_t base, std::span<const Event> events, std::span<Result> results,
                    Apply apply, OnFailure on_failure, Prefetch prefetch);
   void expire_due(uint64_t timestamp);
@@ -183,7 +180,7 @@ class StateMachine {
   FixedVector<FailedId> failed_;
   IdTable transfer_ids_;  // Value: transfer index, or failed_flag | failed index.
 
-  FixedVector<ExpiryEntry> expiry_heap_;  // Min-heap on (expires_at_ns, transfer index).
+  FixedVector<ExpiryEntry> expiry_heap_;      // Min-heap on (expires_at_ns, transfer index).
   FixedVector<ExpiryEntry> expiry_deferred_;  // Scheduled inside an open chain.
 
   bool scope_is_open_ = false;

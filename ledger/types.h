@@ -41,8 +41,12 @@ constexpr bool has_flag(uint16_t flags, AccountFlags flag) {
 constexpr bool has_flag(uint16_t flags, TransferFlags flag) {
   return (flags & static_cast<uint16_t>(flag)) != 0;
 }
-constexpr uint16_t flags_of(AccountFlags flag) { return static_cast<uint16_t>(flag); }
-constexpr uint16_t flags_of(TransferFlags flag) { return static_cast<uint16_t>(flag); }
+constexpr uint16_t flags_of(AccountFlags flag) {
+  return static_cast<uint16_t>(flag);
+}
+constexpr uint16_t flags_of(TransferFlags flag) {
+  return static_cast<uint16_t>(flag);
+}
 
 // An account in one currency ledger. The four balances are maintained by the ledger only;
 // a create_accounts event must carry them as zero.
@@ -55,11 +59,11 @@ struct Account {
   u128 user_data_128 = 0;
   uint64_t user_data_64 = 0;
   uint32_t user_data_32 = 0;
-  uint32_t reserved = 0;  // Must be zero.
-  uint32_t ledger = 0;    // Partition: the ISO 4217 numeric currency code of every amount.
-  uint16_t code = 0;      // Chart-of-accounts kind, chosen by the user (never zero).
-  uint16_t flags = 0;     // AccountFlags.
-  uint64_t timestamp = 0; // Assigned by the ledger; must be zero in an event.
+  uint32_t reserved = 0;   // Must be zero.
+  uint32_t ledger = 0;     // Partition: the ISO 4217 numeric currency code of every amount.
+  uint16_t code = 0;       // Chart-of-accounts kind, chosen by the user (never zero).
+  uint16_t flags = 0;      // AccountFlags.
+  uint64_t timestamp = 0;  // Assigned by the ledger; must be zero in an event.
 };
 
 // A transfer of `amount` from the debit account to the credit account, in one ledger.

@@ -81,8 +81,8 @@ TEST(CreateAccounts, EveryResultInPrecedenceOrder) {
 }
 
 TEST(CreateAccounts, CapacityReachedIsReportedAndNotFatal) {
-  TestLedger ledger(LedgerConfig{
-      .accounts_max = 2, .transfers_max = 1, .failed_ids_max = 1, .hash_seed = 0});
+  TestLedger ledger(
+      LedgerConfig{.accounts_max = 2, .transfers_max = 1, .failed_ids_max = 1, .hash_seed = 0});
   const auto results = ledger.create_accounts({account(1), account(2), account(3), account(1)});
   EXPECT_EQ(results[0], AR::ok);
   EXPECT_EQ(results[1], AR::ok);

@@ -225,8 +225,8 @@ TEST(CreateTransfersOverflow, ThePendingBalancesOverflowFirst) {
 }
 
 TEST(CreateTransfersCapacity, FullTablesAreReportedAndRetryable) {
-  TestLedger ledger(LedgerConfig{
-      .accounts_max = 4, .transfers_max = 2, .failed_ids_max = 1, .hash_seed = 3});
+  TestLedger ledger(
+      LedgerConfig{.accounts_max = 4, .transfers_max = 2, .failed_ids_max = 1, .hash_seed = 3});
   ASSERT_EQ(ledger.create_accounts({account(1), account(2)})[1], CreateAccountResult::ok);
   EXPECT_EQ(ledger.create_transfer(transfer(1, 1, 2, 5)), TR::ok);
   EXPECT_EQ(ledger.create_transfer(transfer(2, 1, 9, 5)), TR::credit_account_not_found);

@@ -27,8 +27,7 @@ class LinkedChains : public ::testing::Test {
 TEST_F(LinkedChains, AFailingMemberUndoesTheWholeChain) {
   const Account guarantee_before = ledger.account_of(1);
   const auto results = ledger.create_transfers({
-      linked(pending(10, 1, 3, 60)),
-      linked(pending(11, 1, 4, 30)),
+      linked(pending(10, 1, 3, 60)), linked(pending(11, 1, 4, 30)),
       pending(12, 1, 4, 20),  // 60 + 30 + 20 > 100: the chain fails here.
       pending(13, 1, 4, 40),  // Not linked to the failed chain: applies on its own.
   });
@@ -63,8 +62,8 @@ TEST_F(LinkedChains, AChainLeftOpenAtTheEndOfTheBatchFails) {
       linked(pending(11, 1, 3, 10)),
       linked(pending(12, 1, 3, 10)),
   });
-  EXPECT_EQ(results, (std::vector<TR>{TR::ok, TR::linked_event_failed,
-                                      TR::linked_event_chain_open}));
+  EXPECT_EQ(results,
+            (std::vector<TR>{TR::ok, TR::linked_event_failed, TR::linked_event_chain_open}));
   EXPECT_EQ(ledger.account_of(1).debits_pending, 10u);
   // A single linked event at the end is an open chain too.
   EXPECT_EQ(ledger.create_transfers({linked(transfer(13, 1, 3, 1))}),
@@ -87,12 +86,11 @@ TEST_F(LinkedChains, ChainOpenAtTheEndIsReportedEvenAfterTheChainBroke) {
 TEST_F(LinkedChains, ExistsBreaksAChainAndUndoesPostsAndVoids) {
   ASSERT_EQ(ledger.create_transfer(pending(10, 1, 3, 50, 3600)), TR::ok);
   const auto results = ledger.create_transfers({
-      linked(post(20, 10, 20)),
-      linked(transfer(21, 3, 4, 5)),
+      linked(post(20, 10, 20)), linked(transfer(21, 3, 4, 5)),
       transfer(1, 2, 1, 100),  // Exists: breaks the chain.
   });
-  EXPECT_EQ(results, (std::vector<TR>{TR::linked_event_failed, TR::linked_event_failed,
-                                      TR::exists}));
+  EXPECT_EQ(results,
+            (std::vector<TR>{TR::linked_event_failed, TR::linked_event_failed, TR::exists}));
   EXPECT_EQ(ledger.machine().pending_state(10), PendingState::pending);
   EXPECT_EQ(ledger.account_of(1).debits_pending, 50u);
   EXPECT_EQ(ledger.account_of(1).debits_posted, 0u);
@@ -104,8 +102,7 @@ TEST_F(LinkedChains, ExistsBreaksAChainAndUndoesPostsAndVoids) {
 
 TEST_F(LinkedChains, APendingCreatedInARolledBackChainNeverExpires) {
   const auto results = ledger.create_transfers({
-      linked(pending(10, 1, 3, 10, 1)),
-      transfer(11, 3, 3, 1),  // accounts_must_be_different
+      linked(pending(10, 1, 3, 10, 1)), transfer(11, 3, 3, 1),  // accounts_must_be_different
   });
   EXPECT_EQ(results, (std::vector<TR>{TR::linked_event_failed, TR::accounts_must_be_different}));
   // Another pending takes the rolled-back one's slot; expiring the old entry would wrongly
@@ -120,12 +117,16 @@ TEST_F(LinkedChains, APendingCreatedInARolledBackChainNeverExpires) {
 TEST(LinkedAccounts, AccountChainsAreAllOrNothing) {
   TestLedger ledger;
   const auto results = ledger.create_accounts({
-      [] { Account a = account(1); a.flags = flags_of(AccountFlags::linked); return a; }(),
+      [] {
+        Account a = account(1);
+        a.flags = flags_of(AccountFlags::linked);
+        return a;
+      }(),
       account(2, 0, 0),  // ledger_must_not_be_zero
       account(3),
   });
-  EXPECT_EQ(results, (std::vector<AR>{AR::linked_event_failed, AR::ledger_must_not_be_zero,
-                                      AR::ok}));
+  EXPECT_EQ(results,
+            (std::vector<AR>{AR::linked_event_failed, AR::ledger_must_not_be_zero, AR::ok}));
   EXPECT_EQ(ledger.machine().lookup_account(1), nullptr);
   EXPECT_EQ(ledger.machine().accounts_count(), 1u);
   // The rolled-back id is free again.

@@ -17,8 +17,12 @@ void* operator new(size_t bytes) {
   if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, size_t) noexcept {
+  std::free(p);
+}
 
 namespace kervan {
 namespace {
@@ -29,13 +33,13 @@ using TR = CreateTransferResult;
 TEST(NoAllocation, BatchesOfEveryKindAllocateNothing) {
   TestLedger ledger;
   // Build every batch before counting: the test's own vectors allocate.
-  const std::vector<Account> accounts = {account(1, flags_of(AccountFlags::debits_must_not_exceed_credits)),
-                                         account(2), account(3)};
-  const std::vector<Transfer> batch_1 = {transfer(1, 2, 1, 100), pending(2, 1, 3, 10, 1),
+  const std::vector<Account> accounts = {
+      account(1, flags_of(AccountFlags::debits_must_not_exceed_credits)), account(2), account(3)};
+  const std::vector<Transfer> batch_1 = {transfer(1, 2, 1, 100),       pending(2, 1, 3, 10, 1),
                                          linked(pending(3, 1, 3, 10)), pending(4, 1, 3, 1000),
-                                         transfer(5, 1, 9, 1), post(6, 2, 5)};
-  const std::vector<Transfer> batch_2 = {void_(7, 3), transfer(1, 2, 1, 100),
-                                         transfer(5, 1, 9, 1), pending(8, 1, 3, 5, 1)};
+                                         transfer(5, 1, 9, 1),         post(6, 2, 5)};
+  const std::vector<Transfer> batch_2 = {void_(7, 3), transfer(1, 2, 1, 100), transfer(5, 1, 9, 1),
+                                         pending(8, 1, 3, 5, 1)};
   std::vector<CreateAccountResult> account_results(accounts.size());
   std::vector<CreateTransferResult> results_1(batch_1.size()), results_2(batch_2.size());
   std::vector<Transfer> query_out(8);
@@ -51,9 +55,9 @@ TEST(NoAllocation, BatchesOfEveryKindAllocateNothing) {
 
   EXPECT_EQ(after - before, 0u);
   // The batches did real work (chains rolled back, failures remembered, expiry swept).
-  EXPECT_EQ(results_1, (std::vector<TR>{TR::ok, TR::ok, TR::linked_event_failed,
-                                        TR::exceeds_credits, TR::credit_account_not_found,
-                                        TR::ok}));
+  EXPECT_EQ(results_1,
+            (std::vector<TR>{TR::ok, TR::ok, TR::linked_event_failed, TR::exceeds_credits,
+                             TR::credit_account_not_found, TR::ok}));
   EXPECT_EQ(results_2, (std::vector<TR>{TR::pending_transfer_not_found, TR::exists,
                                         TR::id_already_failed, TR::ok}));
   EXPECT_EQ(expired, 1u);  // 8 (2 was posted before its timeout).

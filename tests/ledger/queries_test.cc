@@ -68,8 +68,8 @@ TEST_F(Queries, AccountTransfersInEitherDirectionWithLimitAndSides) {
 TEST_F(Queries, AccountTransfersWithinATimestampRange) {
   const uint64_t t11 = ledger.machine().lookup_transfer(11)->timestamp;
   const uint64_t t13 = ledger.machine().lookup_transfer(13)->timestamp;
-  AccountTransfersFilter f{.account_id = 1, .timestamp_min = t11, .timestamp_max = t13,
-                           .limit = 10};
+  AccountTransfersFilter f{
+      .account_id = 1, .timestamp_min = t11, .timestamp_max = t13, .limit = 10};
   EXPECT_EQ(ids_of(f), (std::vector<uint64_t>{11, 13}));
   f.reversed = true;
   EXPECT_EQ(ids_of(f), (std::vector<uint64_t>{13, 11}));

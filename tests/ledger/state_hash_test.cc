@@ -50,14 +50,14 @@ TEST(RecordCoding, AccountAndTransferRoundTripWithPinnedOffsets) {
   a.timestamp = 99;
   std::array<uint8_t, account_bytes> bytes{};
   encode_account(a, bytes.data());
-  EXPECT_EQ(bytes[0], 2);                 // id, low half first.
+  EXPECT_EQ(bytes[0], 2);  // id, low half first.
   EXPECT_EQ(bytes[8], 1);
-  EXPECT_EQ(bytes[16], 11);               // debits_pending at 16.
-  EXPECT_EQ(bytes[96], 0x08);             // user_data_64 at 96, little-endian.
-  EXPECT_EQ(bytes[112], usd & 0xFF);      // ledger at 112.
-  EXPECT_EQ(bytes[116], 7);               // code at 116.
-  EXPECT_EQ(bytes[118], 3);               // flags at 118.
-  EXPECT_EQ(bytes[120], 99);              // timestamp at 120.
+  EXPECT_EQ(bytes[16], 11);           // debits_pending at 16.
+  EXPECT_EQ(bytes[96], 0x08);         // user_data_64 at 96, little-endian.
+  EXPECT_EQ(bytes[112], usd & 0xFF);  // ledger at 112.
+  EXPECT_EQ(bytes[116], 7);           // code at 116.
+  EXPECT_EQ(bytes[118], 3);           // flags at 118.
+  EXPECT_EQ(bytes[120], 99);          // timestamp at 120.
   const Account back = decode_account(bytes.data());
   std::array<uint8_t, account_bytes> again{};
   encode_account(back, again.data());
@@ -68,9 +68,9 @@ TEST(RecordCoding, AccountAndTransferRoundTripWithPinnedOffsets) {
   t.user_data_32 = 0xAABBCCDD;
   std::array<uint8_t, transfer_bytes> tb{};
   encode_transfer(t, tb.data());
-  EXPECT_EQ(tb[48], 77);                  // amount at 48.
-  EXPECT_EQ(tb[104], 0xDD);               // user_data_32 at 104.
-  EXPECT_EQ(tb[108], 30);                 // timeout_s at 108.
+  EXPECT_EQ(tb[48], 77);     // amount at 48.
+  EXPECT_EQ(tb[104], 0xDD);  // user_data_32 at 104.
+  EXPECT_EQ(tb[108], 30);    // timeout_s at 108.
   EXPECT_EQ(tb[118], flags_of(TransferFlags::pending));
   const Transfer tback = decode_transfer(tb.data());
   std::array<uint8_t, transfer_bytes> tagain{};
