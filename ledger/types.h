@@ -1,12 +1,14 @@
-// Account and transfer records of the double-entry ledger (TigerBeetle's model).
-// Both are 128 bytes with pinned layouts; the byte encoding used on disk and on the wire is
-// the explicit little-endian one in record_coding.h, never a memcpy of these structs.
+// Account and transfer records of the double-entry ledger (TigerBeetle's model), and the
+// remembered transient failures. Accounts and transfers are 128 bytes with pinned layouts; the
+// byte encoding used on disk and on the wire is the explicit little-endian one in
+// record_coding.h, never a memcpy of these structs.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
 #include "core/int128.h"
+#include "ledger/results.h"
 
 namespace kervan {
 
@@ -103,5 +105,15 @@ enum class PendingState : uint8_t {
   voided = 3,
   expired = 4,
 };
+
+// A transfer id that failed transiently (see is_transient): the ledger keeps it so that a retry
+// gets id_already_failed. `timestamp` is the one the failing event consumed. Encoded explicitly
+// (state hash, checkpoints) as id 16 bytes LE, timestamp 8 bytes LE, result 1 byte.
+struct FailedTransfer {
+  u128 id = 0;
+  uint64_t timestamp = 0;
+  CreateTransferResult result = CreateTransferResult::ok;
+};
+static_assert(sizeof(FailedTransfer) == 32);
 
 }  // namespace kervan
