@@ -72,4 +72,16 @@ Transfer decode_transfer(const uint8_t* in) {
   return t;
 }
 
+void encode_failed_transfer(const FailedTransfer& failed, uint8_t* out) {
+  store_u128_le(out, failed.id);
+  store_u64_le(out + 16, failed.timestamp);
+  out[24] = static_cast<uint8_t>(failed.result);
+}
+
+FailedTransfer decode_failed_transfer(const uint8_t* in) {
+  return FailedTransfer{.id = load_u128_le(in),
+                        .timestamp = load_u64_le(in + 16),
+                        .result = static_cast<CreateTransferResult>(in[24])};
+}
+
 }  // namespace kervan

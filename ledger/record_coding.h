@@ -12,9 +12,14 @@ namespace kervan {
 inline constexpr size_t account_bytes = 128;
 inline constexpr size_t transfer_bytes = 128;
 
+inline constexpr size_t failed_transfer_bytes = 25;
+
 void encode_account(const Account& account, uint8_t* out);
 [[nodiscard]] Account decode_account(const uint8_t* in);
 void encode_transfer(const Transfer& transfer, uint8_t* out);
 [[nodiscard]] Transfer decode_transfer(const uint8_t* in);
+// A remembered failure: id (16), timestamp (8), result (1).
+void encode_failed_transfer(const FailedTransfer& failed, uint8_t* out);
+[[nodiscard]] FailedTransfer decode_failed_transfer(const uint8_t* in);
 
 }  // namespace kervan

@@ -5,6 +5,7 @@
 #include "core/bytes.h"
 #include "core/prefetch.h"
 #include "ledger/record_coding.h"
+#include "ledger/state_hash.h"
 
 namespace kervan {
 
@@ -68,7 +69,7 @@ uint64_t StateMachine::bytes_allocated() const {
 
 uint64_t StateMachine::begin_batch(uint64_t now_ns, uint32_t events_count) {
   KERVAN_ASSERT(events_count <= batch_events_max);
-  KERVAN_ASSERT(!scope_is_open_);
+  KERVAN_ASSERT(!scope_is_open_ && !restore_failed_);
   const uint64_t base = std::max(now_ns, last_timestamp_);
   KERVAN_ASSERT(base < UINT64_MAX - batch_events_max - 1);  // Centuries away.
   expire_due(base + 1);
@@ -166,7 +167,7 @@ void StateMachine::create_transfers(uint64_t now_ns, std::span<const Transfer> e
 }
 
 uint32_t StateMachine::expire_pending_transfers(uint64_t now_ns) {
-  KERVAN_ASSERT(!scope_is_open_);
+  KERVAN_ASSERT(!scope_is_open_ && !restore_failed_);
   const uint64_t base = std::max(now_ns, last_timestamp_);
   const uint32_t expired_before = expired_count_;
   expire_due(base);
@@ -518,8 +519,150 @@ void StateMachine::remember_failure(u128 id, CreateTransferResult result, uint64
   KERVAN_ASSERT(is_transient(result));
   KERVAN_ASSERT(failed_.size() < config_.failed_ids_max);  // Checked by create_transfer.
   const uint32_t index = static_cast<uint32_t>(failed_.size());
-  failed_.push_back(FailedId{.id = id, .timestamp = timestamp, .result = result});
+  failed_.push_back(FailedTransfer{.id = id, .timestamp = timestamp, .result = result});
   transfer_ids_.insert(id, failed_flag | index);
+}
+
+// ---- Restore from a checkpoint ----------------------------------------------------------------
+
+#define KERVAN_RESULT_CASE(name, number) \
+  case number:                           \
+    return #name;
+
+std::string_view result_name(RestoreResult result) {
+  switch (static_cast<int>(result)) {
+    KERVAN_RESTORE_RESULTS(KERVAN_RESULT_CASE)
+    default:
+      return "unknown";
+  }
+}
+
+#undef KERVAN_RESULT_CASE
+
+RestoreResult StateMachine::restore(uint64_t last_timestamp, std::span<const Account> accounts,
+                                    std::span<const Transfer> transfers,
+                                    std::span<const PendingState> pending_states,
+                                    std::span<const FailedTransfer> failed) {
+  KERVAN_ASSERT(!restore_failed_ && !scope_is_open_);
+  KERVAN_ASSERT(accounts_.empty() && transfers_.empty() && failed_.empty());
+  KERVAN_ASSERT(last_timestamp_ == 0 && expiry_heap_.empty());
+  RestoreResult result = restore_records(accounts, transfers, pending_states, failed);
+  // The arrays are in timestamp order (checked above), so their last records are the newest.
+  const uint64_t newest = std::max({accounts.empty() ? uint64_t{0} : accounts.back().timestamp,
+                                    transfers.empty() ? uint64_t{0} : transfers.back().timestamp,
+                                    failed.empty() ? uint64_t{0} : failed.back().timestamp});
+  if (result == RestoreResult::ok && newest > last_timestamp) {
+    result = RestoreResult::last_timestamp_behind_records;
+  }
+  if (result != RestoreResult::ok) {
+    restore_failed_ = true;
+    return result;
+  }
+  last_timestamp_ = last_timestamp;
+  // One heap build instead of a push per entry; entries are unique (by index), so the order in
+  // which they later pop does not depend on how the heap was built.
+  std::make_heap(expiry_heap_.begin(), expiry_heap_.end(), ExpiresLater{});
+  KERVAN_ASSERT(accounts_.size() == accounts.size() && transfers_.size() == transfers.size());
+  KERVAN_ASSERT(failed_.size() == failed.size() && account_ids_.size() == accounts.size());
+  KERVAN_ASSERT(transfer_ids_.size() == transfers.size() + failed.size());
+  return RestoreResult::ok;
+}
+
+RestoreResult StateMachine::restore_records(std::span<const Account> accounts,
+                                            std::span<const Transfer> transfers,
+                                            std::span<const PendingState> pending_states,
+                                            std::span<const FailedTransfer> failed) {
+  using RR = RestoreResult;
+  if (accounts.size() > config_.accounts_max) return RR::accounts_exceed_capacity;
+  if (transfers.size() > config_.transfers_max) return RR::transfers_exceed_capacity;
+  if (failed.size() > config_.failed_ids_max) return RR::failed_transfers_exceed_capacity;
+  if (pending_states.size() != transfers.size()) return RR::pending_states_count_mismatch;
+  // Each loop is bounded by a capacity checked above.
+  for (const Account& record : accounts) {
+    if (const RR result = restore_account(record); result != RR::ok) return result;
+  }
+  for (size_t i = 0; i < transfers.size(); ++i) {
+    if (const RR result = restore_transfer(transfers[i], pending_states[i]); result != RR::ok) {
+      return result;
+    }
+  }
+  for (const FailedTransfer& record : failed) {
+    if (const RR result = restore_failed_transfer(record); result != RR::ok) return result;
+  }
+  return RR::ok;
+}
+
+RestoreResult StateMachine::restore_account(const Account& record) {
+  using RR = RestoreResult;
+  if (record.id == 0 || record.id == u128_max) return RR::account_id_invalid;
+  if ((record.flags & ~account_flags_known) != 0 ||
+      (has_flag(record.flags, AccountFlags::debits_must_not_exceed_credits) &&
+       has_flag(record.flags, AccountFlags::credits_must_not_exceed_debits))) {
+    return RR::account_flags_invalid;
+  }
+  if (account_ids_.find(record.id) != IdTable::value_none) return RR::duplicate_account_id;
+  const uint64_t previous = accounts_.empty() ? 0 : accounts_.back().timestamp;
+  if (record.timestamp <= previous) return RR::account_timestamps_not_increasing;
+
+  const uint32_t index = static_cast<uint32_t>(accounts_.size());
+  accounts_.push_back(record);
+  account_links_.push_back(AccountLinks{});
+  account_ids_.insert(record.id, index);
+  return RR::ok;
+}
+
+// Links the transfer into its accounts' lists exactly as create_transfer did: the lists are in
+// array order, which is timestamp order.
+RestoreResult StateMachine::restore_transfer(const Transfer& record, PendingState state) {
+  using RR = RestoreResult;
+  if (record.id == 0 || record.id == u128_max) return RR::transfer_id_invalid;
+  const bool is_pending = has_flag(record.flags, TransferFlags::pending);
+  const int kinds = int{is_pending} +
+                    int{has_flag(record.flags, TransferFlags::post_pending_transfer)} +
+                    int{has_flag(record.flags, TransferFlags::void_pending_transfer)};
+  if ((record.flags & ~transfer_flags_known) != 0 || kinds > 1) return RR::transfer_flags_invalid;
+  if (transfer_ids_.find(record.id) != IdTable::value_none) return RR::duplicate_transfer_id;
+  const uint64_t previous = transfers_.empty() ? 0 : transfers_.back().timestamp;
+  if (record.timestamp <= previous) return RR::transfer_timestamps_not_increasing;
+  const uint32_t debit_index = account_index(record.debit_account_id);
+  const uint32_t credit_index = account_index(record.credit_account_id);
+  if (debit_index == index_none || credit_index == index_none) {
+    return RR::transfer_account_not_found;
+  }
+  if (debit_index == credit_index) return RR::transfer_accounts_not_different;
+  if (static_cast<uint8_t>(state) > static_cast<uint8_t>(PendingState::expired) ||
+      is_pending != (state != PendingState::not_pending)) {
+    return RR::pending_state_invalid;
+  }
+  const bool expires = is_pending && record.timeout_s != 0;
+  if (expires && uint64_t{record.timeout_s} * ns_per_s > UINT64_MAX - record.timestamp) {
+    return RR::transfer_timeout_overflows;
+  }
+
+  const uint32_t index = static_cast<uint32_t>(transfers_.size());
+  insert_transfer(record, debit_index, credit_index);
+  pending_states_.back() = state;
+  // Posted, voided and expired transfers need no entry: expire_due would only skip them.
+  if (expires && state == PendingState::pending) {
+    expiry_heap_.push_back(
+        ExpiryEntry{.expires_at_ns = record.timestamp + uint64_t{record.timeout_s} * ns_per_s,
+                    .transfer_index = index});
+  }
+  if (state == PendingState::expired) expired_count_ += 1;
+  return RR::ok;
+}
+
+RestoreResult StateMachine::restore_failed_transfer(const FailedTransfer& record) {
+  using RR = RestoreResult;
+  if (record.id == 0 || record.id == u128_max) return RR::failed_transfer_id_invalid;
+  if (transfer_ids_.find(record.id) != IdTable::value_none) {
+    return RR::duplicate_failed_transfer_id;
+  }
+  if (!is_transient(record.result)) return RR::failed_transfer_result_not_transient;
+  const uint64_t previous = failed_.empty() ? 0 : failed_.back().timestamp;
+  if (record.timestamp <= previous) return RR::failed_transfer_timestamps_not_increasing;
+  remember_failure(record.id, record.result, record.timestamp);
+  return RR::ok;
 }
 
 // ---- Linked-chain scopes --------------------------------------------------------------------
@@ -708,37 +851,7 @@ uint32_t StateMachine::get_account_transfers(const AccountTransfersFilter& filte
 // ---- State hash -----------------------------------------------------------------------------
 
 Digest StateMachine::state_hash() const {
-  Hasher hasher;
-  uint8_t header[32] = {'k', 'e', 'r', 'v', 'a', 'n', '-', 's', 't', 'a', 't', 'e', '-', 'v', '1'};
-  store_u32_le(header + 16, accounts_count());
-  store_u32_le(header + 20, transfers_count());
-  store_u64_le(header + 24, last_timestamp_);
-  hasher.update(header);
-  // Records go through a buffer of 256 at a time: one hash update per 32 KiB.
-  constexpr size_t chunk = 256;
-  uint8_t buffer[chunk * 128];
-  for (size_t begin = 0; begin < accounts_.size(); begin += chunk) {
-    const size_t end = std::min(accounts_.size(), begin + chunk);
-    for (size_t i = begin; i < end; ++i) encode_account(accounts_[i], buffer + (i - begin) * 128);
-    hasher.update({buffer, (end - begin) * 128});
-  }
-  for (size_t begin = 0; begin < transfers_.size(); begin += chunk) {
-    const size_t end = std::min(transfers_.size(), begin + chunk);
-    for (size_t i = begin; i < end; ++i) {
-      encode_transfer(transfers_[i], buffer + (i - begin) * 128);
-    }
-    hasher.update({buffer, (end - begin) * 128});
-  }
-  static_assert(sizeof(PendingState) == 1);
-  hasher.update({reinterpret_cast<const uint8_t*>(pending_states_.data()), pending_states_.size()});
-  for (const FailedId& failed : failed_) {
-    uint8_t record[25];
-    store_u128_le(record, failed.id);
-    store_u64_le(record + 16, failed.timestamp);
-    record[24] = static_cast<uint8_t>(failed.result);
-    hasher.update(record);
-  }
-  return hasher.finish();
+  return state_hash_of(last_timestamp_, accounts_, transfers_, pending_states_, failed_);
 }
 
 }  // namespace kervan

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include "core/digest.h"
 #include "core/int128.h"
@@ -30,6 +31,66 @@ struct LedgerConfig {
   uint64_t hash_seed = 0;
 };
 
+// Why StateMachine::restore refused a checkpoint's records. The records come from disk, so each
+// is an operating error (a corrupt or foreign checkpoint), reported in this precedence order:
+// capacities and counts, then the accounts, the transfers and the failed transfers in array
+// order (for each record, its checks in the listed order), then the last timestamp.
+//   accounts_exceed_capacity                 more accounts than accounts_max
+//   transfers_exceed_capacity                more transfers than transfers_max
+//   failed_transfers_exceed_capacity         more failed transfers than failed_ids_max
+//   pending_states_count_mismatch            not exactly one pending state per transfer
+//   account_id_invalid                       0 or 2^128 - 1
+//   account_flags_invalid                    an unknown bit, or both balance limits
+//   duplicate_account_id                     the id of an earlier account
+//   account_timestamps_not_increasing        0, or not above the previous account's
+//   transfer_id_invalid                      0 or 2^128 - 1
+//   transfer_flags_invalid                   an unknown bit, or two of pending / post / void
+//   duplicate_transfer_id                    the id of an earlier transfer
+//   transfer_timestamps_not_increasing       0, or not above the previous transfer's
+//   transfer_account_not_found               the debit or the credit account is absent
+//   transfer_accounts_not_different          debit account == credit account
+//   pending_state_invalid                    above `expired`; or `not_pending` for a transfer
+//                                            flagged pending, another state for one not
+//   transfer_timeout_overflows               pending: timestamp + timeout overflows 64 bits
+//   failed_transfer_id_invalid               0 or 2^128 - 1
+//   duplicate_failed_transfer_id             the id of a transfer or of an earlier failure
+//   failed_transfer_result_not_transient     a result the ledger never remembers
+//   failed_transfer_timestamps_not_increasing  0, or not above the previous failure's
+//   last_timestamp_behind_records            a record's timestamp is after last_timestamp
+// DO NOT CHANGE the numbers: printed by recovery and verify, kept in operators' scripts.
+// Append only.
+#define KERVAN_RESTORE_RESULTS(X)                  \
+  X(ok, 0)                                         \
+  X(accounts_exceed_capacity, 1)                   \
+  X(transfers_exceed_capacity, 2)                  \
+  X(failed_transfers_exceed_capacity, 3)           \
+  X(pending_states_count_mismatch, 4)              \
+  X(account_id_invalid, 5)                         \
+  X(account_flags_invalid, 6)                      \
+  X(duplicate_account_id, 7)                       \
+  X(account_timestamps_not_increasing, 8)          \
+  X(transfer_id_invalid, 9)                        \
+  X(transfer_flags_invalid, 10)                    \
+  X(duplicate_transfer_id, 11)                     \
+  X(transfer_timestamps_not_increasing, 12)        \
+  X(transfer_account_not_found, 13)                \
+  X(transfer_accounts_not_different, 14)           \
+  X(pending_state_invalid, 15)                     \
+  X(transfer_timeout_overflows, 16)                \
+  X(failed_transfer_id_invalid, 17)                \
+  X(duplicate_failed_transfer_id, 18)              \
+  X(failed_transfer_result_not_transient, 19)      \
+  X(failed_transfer_timestamps_not_increasing, 20) \
+  X(last_timestamp_behind_records, 21)
+
+#define KERVAN_ENUM_VALUE(name, number) name = number,
+enum class RestoreResult : uint8_t { KERVAN_RESTORE_RESULTS(KERVAN_ENUM_VALUE) };
+#undef KERVAN_ENUM_VALUE
+inline constexpr uint8_t restore_result_max = 21;
+
+// The snake_case name, e.g. "duplicate_account_id"; "unknown" for a number not listed.
+std::string_view result_name(RestoreResult result);
+
 // Which transfers of an account to list, in timestamp order.
 struct AccountTransfersFilter {
   u128 account_id = 0;
@@ -49,6 +110,24 @@ class StateMachine {
   ~StateMachine();
   StateMachine(const StateMachine&) = delete;
   StateMachine& operator=(const StateMachine&) = delete;
+
+  // Rebuilds the state saved by a checkpoint from its records: the arrays accounts(),
+  // transfers(), pending_states() and failed_transfers() returned, and last_timestamp(). Every
+  // derived structure (id indexes, per-account transfer lists, expiry heap) is rebuilt, so the
+  // machine then behaves exactly as the one saved: same state_hash(), same results for any
+  // further batch. Allocates nothing.
+  // Checks only what the state machine's structures rely on (see RestoreResult); the
+  // accounting itself (balances, resolutions, limits) is check_invariants' job
+  // (ledger/invariants.h). A machine restored from records that break an invariant may hit an
+  // assertion later, so before applying any batch recovery must either run check_invariants
+  // or know the records to be the ones saved (state_hash() equal to the checkpoint's).
+  // On any result but ok the machine is partly restored and must be destroyed: every further
+  // mutating call (batch, expiry, restore) on it is a programmer error and aborts.
+  // REQUIRES: nothing applied yet (freshly constructed).
+  [[nodiscard]] RestoreResult restore(uint64_t last_timestamp, std::span<const Account> accounts,
+                                      std::span<const Transfer> transfers,
+                                      std::span<const PendingState> pending_states,
+                                      std::span<const FailedTransfer> failed);
 
   // Applies a batch of account creations. Event i gets the timestamp
   // max(now_ns, last_timestamp()) + i + 1 (strictly increasing across batches) and
@@ -89,6 +168,8 @@ class StateMachine {
   [[nodiscard]] std::span<const Account> accounts() const { return accounts_; }
   [[nodiscard]] std::span<const Transfer> transfers() const { return transfers_; }
   [[nodiscard]] std::span<const PendingState> pending_states() const { return pending_states_; }
+  // Remembered transient failures, in timestamp order.
+  [[nodiscard]] std::span<const FailedTransfer> failed_transfers() const { return failed_; }
   // Bytes held by all tables, for the memory-per-record figures.
   [[nodiscard]] uint64_t bytes_allocated() const;
 
@@ -109,12 +190,6 @@ class StateMachine {
     uint32_t debit_next = index_none;
     uint32_t credit_prev = index_none;
     uint32_t credit_next = index_none;
-  };
-
-  struct FailedId {
-    u128 id = 0;
-    uint64_t timestamp = 0;
-    CreateTransferResult result = CreateTransferResult::ok;
   };
 
   struct ExpiryEntry {
@@ -151,6 +226,14 @@ class StateMachine {
   void unlink_last(uint32_t account, u128 account_id, uint32_t previous);
   void remember_failure(u128 id, CreateTransferResult result, uint64_t timestamp);
 
+  RestoreResult restore_records(std::span<const Account> accounts,
+                                std::span<const Transfer> transfers,
+                                std::span<const PendingState> pending_states,
+                                std::span<const FailedTransfer> failed);
+  RestoreResult restore_account(const Account& record);
+  RestoreResult restore_transfer(const Transfer& record, PendingState state);
+  RestoreResult restore_failed_transfer(const FailedTransfer& record);
+
   // Linked chains: every change inside an open chain is logged so that it can be undone.
   void scope_open();
   void scope_commit();
@@ -177,13 +260,14 @@ class StateMachine {
   FixedVector<Transfer> transfers_;
   FixedVector<TransferLinks> transfer_links_;
   FixedVector<PendingState> pending_states_;
-  FixedVector<FailedId> failed_;
+  FixedVector<FailedTransfer> failed_;
   IdTable transfer_ids_;  // Value: transfer index, or failed_flag | failed index.
 
   FixedVector<ExpiryEntry> expiry_heap_;      // Min-heap on (expires_at_ns, transfer index).
   FixedVector<ExpiryEntry> expiry_deferred_;  // Scheduled inside an open chain.
 
   bool scope_is_open_ = false;
+  bool restore_failed_ = false;  // The machine holds part of a checkpoint: unusable.
   FixedVector<UndoEntry> undo_log_;
 };
 
