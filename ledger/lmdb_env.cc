@@ -1,7 +1,9 @@
 #include "ledger/lmdb_env.h"
 
 #include <lmdb.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <cerrno>
 #include <cstring>
@@ -30,6 +32,26 @@ unsigned int flags_of(SyncMode mode) {
     case SyncMode::no_sync: return MDB_NOSYNC;
   }
   KERVAN_UNREACHABLE();
+}
+
+// LMDB reports a write cut short as EIO ("short write, filesystem full?"), and a full file
+// system or a file-size limit usually cuts writes short rather than failing them outright. So
+// an EIO while the disk has (almost) no room left, or with the data file at its size limit,
+// is a full disk.
+bool looks_like_full_disk(const std::string& folder) {
+  constexpr uint64_t room_min_bytes = 64ull << 20;
+  struct statvfs fs {};
+  if (statvfs(folder.c_str(), &fs) == 0 && uint64_t{fs.f_bavail} * fs.f_frsize < room_min_bytes) {
+    return true;
+  }
+  struct rlimit limit {};
+  struct stat data {};
+  if (getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+      stat((folder + "/data.mdb").c_str(), &data) == 0) {
+    constexpr uint64_t pages_of_slack = 64 * 4096;
+    return static_cast<uint64_t>(data.st_size) + pages_of_slack >= limit.rlim_cur;
+  }
+  return false;
 }
 
 }  // namespace
@@ -69,6 +91,14 @@ StoreStatus LmdbEnv::status_of(int rc, std::string_view operation) const {
       return StoreStatus::error(StoreError::disk_full,
                                 what + ": no space left (" + std::strerror(rc) +
                                     "); free disk space or move the store, then reopen it");
+    case EIO:
+      if (looks_like_full_disk(options_.path)) {
+        return StoreStatus::error(StoreError::disk_full,
+                                  what + ": a write was cut short and the disk (or the file "
+                                         "size limit) has no room left; free disk space or "
+                                         "move the store, then reopen it");
+      }
+      return StoreStatus::error(StoreError::io_error, what + ": " + std::strerror(rc));
     case EACCES:
     case EPERM:
     case EROFS:

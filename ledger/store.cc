@@ -47,9 +47,10 @@ std::string describe(const LedgerConfig& c) {
 }
 
 StoreStatus errno_status(int error, const std::string& what) {
+  const bool full = error == ENOSPC || error == EFBIG || error == EDQUOT;
   const StoreError code = error == EACCES || error == EPERM || error == EROFS
                               ? StoreError::permission_denied
-                              : error == ENOSPC ? StoreError::disk_full : StoreError::io_error;
+                              : full ? StoreError::disk_full : StoreError::io_error;
   return StoreStatus::error(code, what + ": " + std::strerror(error));
 }
 
