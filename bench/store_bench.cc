@@ -44,6 +44,7 @@ StoreOptions options_for(const std::string& path, uint64_t transfers) {
                              .hash_seed = 1},
       .journal_map_bytes_max = uint64_t{256} << 30,
       .checkpoint_map_bytes_max = uint64_t{256} << 30,
+      .checkpoint_interval_events = 0,  // Measured separately, on demand.
       .log = [](std::string_view) {}};
 }
 

@@ -279,7 +279,7 @@ StoreStatus Store::create_accounts(uint64_t now_ns, u128 party, std::span<const 
   if (StoreStatus status = check_open(); !status.ok()) return status;
   machine_->create_accounts(now_ns, events, results);
   failure_ = journal_->append(JournalOperation::create_accounts, now_ns, party, events, sequence);
-  return failure_;
+  return after_apply(events.size());
 }
 
 StoreStatus Store::create_transfers(uint64_t now_ns, u128 party, std::span<const Transfer> events,
@@ -287,7 +287,7 @@ StoreStatus Store::create_transfers(uint64_t now_ns, u128 party, std::span<const
   if (StoreStatus status = check_open(); !status.ok()) return status;
   machine_->create_transfers(now_ns, events, results);
   failure_ = journal_->append(JournalOperation::create_transfers, now_ns, party, events, sequence);
-  return failure_;
+  return after_apply(events.size());
 }
 
 StoreStatus Store::expire_pending_transfers(uint64_t now_ns, uint32_t* expired,
@@ -295,6 +295,19 @@ StoreStatus Store::expire_pending_transfers(uint64_t now_ns, uint32_t* expired,
   if (StoreStatus status = check_open(); !status.ok()) return status;
   *expired = machine_->expire_pending_transfers(now_ns);
   failure_ = journal_->append_expiry(now_ns, sequence);
+  return after_apply(*expired);
+}
+
+StoreStatus Store::after_apply(uint64_t events) {
+  if (!failure_.ok()) return failure_;
+  events_since_checkpoint_ += events;
+  const uint64_t interval = options_.checkpoint_interval_events;
+  if (interval == 0 || events_since_checkpoint_ < interval || checkpoint_running_.load()) {
+    return StoreStatus();
+  }
+  // A failed background checkpoint stops the store like a failed commit: its error surfaces
+  // here, at the next start.
+  failure_ = checkpoint();
   return failure_;
 }
 
@@ -315,9 +328,11 @@ StoreStatus Store::checkpoint() {
   header.accounts_count = machine_->accounts_count();
   header.transfers_count = machine_->transfers_count();
   header.failed_count = machine_->failed_ids_count();
+  events_since_checkpoint_ = 0;
+  checkpoint_running_.store(true);
   checkpoint_thread_ = std::thread([this, header] {
-    checkpoint_status_ =
-        write_checkpoint(header, header.transfers_count, header.failed_count);
+    checkpoint_status_ = write_checkpoint(header, header.transfers_count, header.failed_count);
+    checkpoint_running_.store(false);
   });
   return StoreStatus();
 }

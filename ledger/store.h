@@ -34,6 +34,11 @@ struct StoreOptions {
   uint64_t journal_map_bytes_max = uint64_t{64} << 30;
   uint64_t checkpoint_map_bytes_max = uint64_t{64} << 30;
   size_t journal_ring_bytes = size_t{32} << 20;
+  // Start a checkpoint by itself once this many events were applied since the last one
+  // (0: only on demand). It runs in the background and is skipped while one is in flight, so
+  // the applying thread pauses only to copy accounts and pending states. This bounds recovery:
+  // at most about this many events to replay.
+  uint64_t checkpoint_interval_events = 10'000'000;
   // Delete journal records a checkpoint has made redundant. Off by default: the journal is the
   // audit trail, and `verify` replays it from the first record.
   bool prune_journal = false;
@@ -89,6 +94,8 @@ class Store {
   Store() = default;
   StoreStatus recover();
   StoreStatus check_open();
+  // Counts applied events; starts a checkpoint when the interval has passed and none runs.
+  StoreStatus after_apply(uint64_t events);
   void log(const std::string& line) const;
   StoreStatus write_checkpoint(const CheckpointHeader& header, uint32_t transfers_count,
                                uint32_t failed_count);
@@ -107,6 +114,8 @@ class Store {
   std::vector<PendingState> snapshot_pending_;
   StoreStatus checkpoint_status_;
   std::atomic<uint64_t> checkpoint_sequence_{0};
+  std::atomic<bool> checkpoint_running_{false};
+  uint64_t events_since_checkpoint_ = 0;
 };
 
 struct VerifyReport {

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 #include <string>
@@ -124,6 +128,50 @@ TEST(Store, PrunedJournalStillRecoversAndVerifies) {
   ASSERT_TRUE(verify_store(dir.store(), &report).ok());
   EXPECT_FALSE(report.replayed_from_empty);  // Records before the checkpoint are gone.
   EXPECT_EQ(report.state_hash, reference.state_hash());
+}
+
+TEST(Store, CheckpointsStartByThemselvesAtTheConfiguredInterval) {
+  TempDir dir;
+  const Workload workload(19, 30, 20);
+  StoreOptions options = options_for(dir, workload);
+  options.checkpoint_interval_events = 100;  // About every five batches of 20.
+  StateMachine reference(options.ledger);
+  {
+    std::unique_ptr<Store> store;
+    ASSERT_TRUE(Store::open(options, &store).ok());
+    // One batch at a time, each started checkpoint finished before the next batch, so that
+    // every crossing of the interval starts one (one still running would be skipped).
+    for (uint64_t k = 1; k <= 40; ++k) {
+      apply_range(*store, reference, workload, k, k);
+      ASSERT_TRUE(store->wait_checkpoint().ok());
+    }
+    EXPECT_GE(store->checkpoint_sequence(), 30u);
+  }
+  std::unique_ptr<Store> store;
+  ASSERT_TRUE(Store::open(options, &store).ok());
+  EXPECT_GE(store->recovery().checkpoint_sequence, 30u);
+  EXPECT_LE(store->recovery().records_replayed, 10u);
+  EXPECT_EQ(store->ledger().state_hash(), reference.state_hash());
+}
+
+// Root ignores file permissions, so the refusal is seen by a child that drops to nobody.
+TEST(Store, AFolderThatCannotBeWrittenIsPermissionDenied) {
+  TempDir dir;
+  const Workload workload(20, 10, 5);
+  const StoreOptions options = options_for(dir, workload);
+  ASSERT_EQ(mkdir(options.path.c_str(), 0700), 0);
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (getuid() == 0 && setuid(65534) != 0) _exit(100);
+    std::unique_ptr<Store> store;
+    const StoreStatus status = Store::open(options, &store);
+    _exit(static_cast<int>(status.code()));
+  }
+  int wait_status = 0;
+  ASSERT_EQ(waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFEXITED(wait_status));
+  EXPECT_EQ(WEXITSTATUS(wait_status), static_cast<int>(StoreError::permission_denied));
 }
 
 TEST(Store, ASecondOpenOfTheSameStoreIsRefused) {
