@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "bench/bench_accounts.h"
 #include "ledger/state_machine.h"
 
 namespace kervan {
@@ -76,19 +77,10 @@ std::unique_ptr<StateMachine> make_ledger(uint64_t accounts, uint64_t transfers)
                    .transfers_max = static_cast<uint32_t>(transfers),
                    .failed_ids_max = static_cast<uint32_t>(transfers / 8 + 1),
                    .hash_seed = 1});
-  std::vector<Account> batch;
   std::vector<CreateAccountResult> results(batch_events_max);
-  for (uint64_t id = 1; id <= accounts; ++id) {
-    Account a;
-    a.id = id;
-    a.ledger = ledger_eur;
-    a.code = 1;
-    batch.push_back(a);
-    if (batch.size() == batch_events_max || id == accounts) {
-      machine->create_accounts(id, batch, std::span(results).first(batch.size()));
-      batch.clear();
-    }
-  }
+  for_each_account_batch(accounts, [&](std::span<const Account> batch) {
+    machine->create_accounts(1, batch, std::span(results).first(batch.size()));
+  });
   return machine;
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/assert.h"
+#include "bench/bench_accounts.h"
 #include "ledger/store.h"
 
 namespace kervan {
@@ -49,22 +50,12 @@ StoreOptions options_for(const std::string& path, uint64_t transfers) {
 }
 
 void create_accounts(Store& store) {
-  std::vector<Account> batch;
   std::vector<CreateAccountResult> results(batch_events_max);
   uint64_t sequence = 0;
-  for (uint32_t id = 1; id <= accounts; ++id) {
-    Account a;
-    a.id = id;
-    a.ledger = ledger_eur;
-    a.code = 1;
-    batch.push_back(a);
-    if (batch.size() == batch_events_max || id == accounts) {
-      KERVAN_ASSERT(store.create_accounts(id, 0, batch, std::span(results).first(batch.size()),
-                                          &sequence)
-                        .ok());
-      batch.clear();
-    }
-  }
+  for_each_account_batch(accounts, [&](std::span<const Account> batch) {
+    const auto slots = std::span(results).first(batch.size());
+    KERVAN_ASSERT(store.create_accounts(1, 0, batch, slots, &sequence).ok());
+  });
   KERVAN_ASSERT(store.wait_durable(sequence).ok());
 }
 
