@@ -1,0 +1,863 @@
+#include "ledger/transit/transit_ledger.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/assert.h"
+
+namespace kervan {
+
+namespace {
+
+using TR = TransitResult;
+
+// Account and transfer kinds (the top byte of their ids): docs/chart_of_accounts.md.
+enum class AccountKind : uint8_t {
+  provider_funding = 1,
+  guarantee_cover = 2,
+  movement_cover = 3,
+  country_receivable = 4,
+  country_collected = 5,
+};
+enum class TransferCode : uint16_t {
+  register_cover = 1,
+  amend_cover = 2,
+  reserve = 3,
+  release_reservation = 4,
+  claim_draw = 5,
+  claim_to_receivable = 6,
+  claim_paid = 7,
+};
+
+constexpr u128 id_of(AccountKind kind, u128 payload) {
+  return (u128{static_cast<uint8_t>(kind)} << 120) | payload;
+}
+u128 funding_account(PartyId provider, Currency currency) {
+  return id_of(AccountKind::provider_funding,
+               (u128{static_cast<uint64_t>(provider)} << 16) | currency_numeric(currency));
+}
+u128 cover_account(uint32_t guarantee) { return id_of(AccountKind::guarantee_cover, guarantee); }
+u128 movement_account(uint32_t movement, size_t reference) {
+  return id_of(AccountKind::movement_cover, (u128{movement} << 8) | reference);
+}
+u128 receivable_account(Country country, PartyId provider, Currency currency) {
+  return id_of(AccountKind::country_receivable,
+               (u128{country.code()} << 80) | (u128{static_cast<uint64_t>(provider)} << 16) |
+                   currency_numeric(currency));
+}
+u128 collected_account(Country country, Currency currency) {
+  return id_of(AccountKind::country_collected,
+               (u128{country.code()} << 16) | currency_numeric(currency));
+}
+// Transfer ids: the step's code, the movement or guarantee index, the attempt (a failed
+// attempt burns its ids in the core, so a retry needs new ones), and a step-local number.
+u128 transfer_id(TransferCode code, uint32_t owner, uint32_t attempt, uint32_t local) {
+  return (u128{static_cast<uint16_t>(code)} << 120) | (u128{owner} << 64) |
+         (u128{attempt} << 32) | local;
+}
+
+Account make_account(u128 id, Currency currency, AccountKind kind, uint16_t flags = 0) {
+  Account account;
+  account.id = id;
+  account.ledger = currency_numeric(currency);
+  account.code = static_cast<uint8_t>(kind);
+  account.flags = flags;
+  return account;
+}
+
+Transfer make_transfer(u128 id, u128 debit, u128 credit, i128 amount, Currency currency,
+                       TransferCode code, uint16_t flags = 0) {
+  KERVAN_ASSERT(amount > 0);
+  Transfer t;
+  t.id = id;
+  t.debit_account_id = debit;
+  t.credit_account_id = credit;
+  t.amount = static_cast<u128>(amount);
+  t.ledger = currency_numeric(currency);
+  t.code = static_cast<uint16_t>(code);
+  t.flags = flags;
+  return t;
+}
+
+// A post or void inherits the pending transfer's accounts, ledger and code (the core refuses
+// another code); the step shows in the id's top byte.
+Transfer make_resolve(u128 id, u128 pending_id, i128 amount, bool post) {
+  Transfer t;
+  t.id = id;
+  t.pending_id = pending_id;
+  t.amount = static_cast<u128>(amount);
+  t.flags = flags_of(post ? TransferFlags::post_pending_transfer
+                          : TransferFlags::void_pending_transfer);
+  return t;
+}
+
+// The guarantee amount: reference amount x reduction level (rounded down to the minor unit).
+bool guarantee_amount(const GuaranteeSpec& spec, i128* out) {
+  i128 product = 0;
+  if (!checked_mul(spec.reference_amount.minor(), i128{spec.reduction_percent}, &product)) {
+    return false;
+  }
+  *out = product / 100;
+  return true;
+}
+
+bool contains(std::span<const Country> countries, Country country) {
+  return std::find(countries.begin(), countries.end(), country) != countries.end();
+}
+
+u128 pack_base37(std::string_view text) {
+  u128 key = 0;
+  for (char c : text) {
+    const unsigned digit = (c >= '0' && c <= '9') ? unsigned(c - '0') + 1 : unsigned(c - 'A') + 11;
+    key = key * 37 + digit;
+  }
+  return key;
+}
+
+}  // namespace
+
+u128 grn_key(const Grn& grn) { return pack_base37(grn.text()); }
+u128 mrn_key(const Mrn& mrn) { return pack_base37(mrn.text()); }
+
+std::string_view result_name(TransitResult result) {
+#define KERVAN_RESULT_CASE(name, number) \
+  case number:                           \
+    return #name;
+  switch (static_cast<int>(result)) {
+    KERVAN_TRANSIT_RESULTS(KERVAN_RESULT_CASE)
+    default:
+      return "unknown";
+  }
+#undef KERVAN_RESULT_CASE
+}
+
+TransitLedger::TransitLedger(const TransitConfig& config)
+    : config_(config),
+      parties_(config.parties_max),
+      party_ids_(config.parties_max, config.hash_seed),
+      guarantees_(config.guarantees_max),
+      guarantee_ids_(config.guarantees_max, config.hash_seed + 1),
+      movements_(config.movements_max),
+      movement_ids_(config.movements_max, config.hash_seed + 2),
+      duties_(size_t{itinerary_max} * config.currencies_max * 16) {
+  // Accounts: funding per provider and currency, cover per guarantee, up to 9 per movement,
+  // receivable per country, provider and currency, collected per country and currency.
+  const uint64_t accounts = uint64_t{config.parties_max} * config.currencies_max * 2 +
+                            config.guarantees_max +
+                            uint64_t{config.movements_max} * guarantee_references_max;
+  // Transfers: funding and amendments, and per reference a reservation, its resolution and a
+  // move to a receivable and its payment.
+  const uint64_t transfers = uint64_t{config.guarantees_max} * 4 +
+                             uint64_t{config.movements_max} * guarantee_references_max * 4;
+  KERVAN_ASSERT(accounts < ledger_records_max && transfers < ledger_records_max);
+  ledger_ = std::make_unique<StateMachine>(LedgerConfig{
+      .accounts_max = static_cast<uint32_t>(accounts),
+      .transfers_max = static_cast<uint32_t>(transfers),
+      .failed_ids_max = static_cast<uint32_t>(transfers / 4 + 16),
+      .hash_seed = config.hash_seed});
+}
+
+// ---- Helpers ---------------------------------------------------------------------------------
+
+const Party* TransitLedger::party(PartyId id) const {
+  const uint32_t index = party_ids_.find(static_cast<uint64_t>(id) + 1);
+  return index == IdTable::value_none ? nullptr : &parties_[index];
+}
+
+const Guarantee* TransitLedger::guarantee(const Grn& grn) const {
+  if (grn.empty()) return nullptr;
+  const uint32_t index = guarantee_ids_.find(grn_key(grn));
+  return index == IdTable::value_none ? nullptr : &guarantees_[index];
+}
+
+Guarantee* TransitLedger::find_guarantee(const Grn& grn) {
+  return const_cast<Guarantee*>(std::as_const(*this).guarantee(grn));
+}
+
+const Movement* TransitLedger::movement(const Mrn& mrn) const {
+  if (mrn.empty()) return nullptr;
+  const uint32_t index = movement_ids_.find(mrn_key(mrn));
+  return index == IdTable::value_none ? nullptr : &movements_[index];
+}
+
+Movement* TransitLedger::find_movement(const Mrn& mrn) {
+  return const_cast<Movement*>(std::as_const(*this).movement(mrn));
+}
+
+TransitResult TransitLedger::role_check(PartyId actor, PartyRole role) const {
+  const Party* found = party(actor);
+  if (found == nullptr) return TR::party_not_found;
+  return found->role == role ? TR::ok : TR::party_role_not_allowed;
+}
+
+TransitResult TransitLedger::customs_of(PartyId actor, Country country) const {
+  if (const TR result = role_check(actor, PartyRole::customs); result != TR::ok) return result;
+  return party(actor)->country == country ? TR::ok : TR::party_country_not_involved;
+}
+
+DutyLedger* TransitLedger::duty_ledger(Country country, Currency currency) {
+  for (DutyLedger& entry : duties_) {
+    if (entry.country == country && entry.currency == currency) return &entry;
+  }
+  if (duties_.full()) return nullptr;
+  duties_.push_back(DutyLedger{.country = country,
+                               .currency = currency,
+                               .suspended = Amount::zero(currency),
+                               .claimed = Amount::zero(currency),
+                               .drawn = Amount::zero(currency),
+                               .collected = Amount::zero(currency)});
+  return &duties_.back();
+}
+
+TransitResult TransitLedger::ensure_accounts(uint64_t now_ns, std::span<const Account> accounts) {
+  std::array<CreateAccountResult, guarantee_references_max + 4> results{};
+  KERVAN_ASSERT(accounts.size() <= results.size());
+  ledger_->create_accounts(now_ns, accounts, std::span(results).first(accounts.size()));
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    if (results[i] == CreateAccountResult::accounts_capacity_reached) return TR::capacity_reached;
+    if (results[i] != CreateAccountResult::ok && results[i] != CreateAccountResult::exists) {
+      return TR::ledger_refused;
+    }
+  }
+  return TR::ok;
+}
+
+TransitResult TransitLedger::apply_linked(uint64_t now_ns, std::span<Transfer> transfers) {
+  std::array<CreateTransferResult, guarantee_references_max * 2 + 2> results{};
+  KERVAN_ASSERT(!transfers.empty() && transfers.size() <= results.size());
+  for (size_t i = 0; i + 1 < transfers.size(); ++i) {
+    transfers[i].flags |= flags_of(TransferFlags::linked);
+  }
+  ledger_->create_transfers(now_ns, transfers, std::span(results).first(transfers.size()));
+  for (size_t i = 0; i < transfers.size(); ++i) {
+    switch (results[i]) {
+      case CreateTransferResult::ok:
+      case CreateTransferResult::linked_event_failed:
+        continue;
+      case CreateTransferResult::exceeds_credits:
+        return TR::amount_not_sufficient;
+      case CreateTransferResult::overflows_credits:
+      case CreateTransferResult::overflows_credits_posted:
+      case CreateTransferResult::overflows_debits:
+      case CreateTransferResult::overflows_debits_posted:
+      case CreateTransferResult::overflows_credits_pending:
+      case CreateTransferResult::overflows_debits_pending:
+        return TR::amount_overflow;
+      case CreateTransferResult::transfers_capacity_reached:
+        return TR::capacity_reached;
+      default:
+        return TR::ledger_refused;
+    }
+  }
+  return TR::ok;
+}
+
+// ---- Parties and guarantees -----------------------------------------------------------------
+
+TransitResult TransitLedger::register_party(uint64_t /*now_ns*/, const Party& candidate) {
+  if (const Party* found = party(candidate.id); found != nullptr) {
+    return found->role == candidate.role && found->country == candidate.country
+               ? TR::exists
+               : TR::party_role_not_allowed;
+  }
+  if (candidate.role == PartyRole::customs && candidate.country.empty()) {
+    return TR::party_country_not_involved;
+  }
+  if (parties_.full()) return TR::capacity_reached;
+  party_ids_.insert(static_cast<uint64_t>(candidate.id) + 1,
+                    static_cast<uint32_t>(parties_.size()));
+  parties_.push_back(candidate);
+  return TR::ok;
+}
+
+namespace {
+
+bool same_spec(const GuaranteeSpec& a, const GuaranteeSpec& b) {
+  return a.type == b.type && a.provider == b.provider && a.principal == b.principal &&
+         a.reference_amount == b.reference_amount && a.reduction_percent == b.reduction_percent &&
+         a.valid_from == b.valid_from && a.valid_to == b.valid_to &&
+         a.countries_count == b.countries_count && a.countries == b.countries &&
+         a.sensitive_count == b.sensitive_count && a.sensitive_headings == b.sensitive_headings;
+}
+
+TransitResult validate_spec(const GuaranteeSpec& spec) {
+  const bool type_known = spec.type == GuaranteeType::waiver ||
+                          spec.type == GuaranteeType::comprehensive ||
+                          spec.type == GuaranteeType::individual_guarantor ||
+                          spec.type == GuaranteeType::individual_cash ||
+                          spec.type == GuaranteeType::voucher ||
+                          spec.type == GuaranteeType::tir_chain;
+  if (!type_known) return TR::guarantee_type_invalid;
+  const uint8_t level = spec.reduction_percent;
+  if (level != 100 && level != 50 && level != 30 && level != 0) return TR::reduction_level_invalid;
+  if (level != 100 && spec.type != GuaranteeType::comprehensive &&
+      spec.type != GuaranteeType::waiver) {
+    return TR::reduction_level_invalid;  // Only comprehensive guarantees are reduced.
+  }
+  if (spec.valid_to < spec.valid_from) return TR::validity_period_invalid;
+  if (!currency_is_known(spec.reference_amount.currency())) return TR::currency_not_supported;
+  if (spec.reference_amount.minor() <= 0) return TR::amount_invalid;
+  if (spec.type == GuaranteeType::voucher &&
+      (spec.reference_amount.currency() != Currency::eur ||
+       spec.reference_amount.minor() != voucher_amount_eur_minor)) {
+    return TR::amount_invalid;  // A voucher covers exactly EUR 10,000.
+  }
+  if (spec.countries_count > guarantee_countries_max ||
+      spec.sensitive_count > sensitive_headings_max ||
+      spec.access_codes_count > access_codes_max) {
+    return TR::guarantee_references_invalid;
+  }
+  return TR::ok;
+}
+
+}  // namespace
+
+TransitResult TransitLedger::register_guarantee(uint64_t now_ns, PartyId actor,
+                                                const GuaranteeSpec& spec) {
+  if (const TR result = role_check(actor, PartyRole::provider); result != TR::ok) return result;
+  if (spec.provider != actor) return TR::party_role_not_allowed;
+  if (spec.grn.empty()) return TR::guarantee_not_found;
+  if (const Guarantee* existing = guarantee(spec.grn); existing != nullptr) {
+    return same_spec(existing->spec, spec) ? TR::exists : TR::guarantee_exists;
+  }
+  if (const Party* principal = party(spec.principal);
+      principal == nullptr || principal->role != PartyRole::principal) {
+    return TR::party_not_found;
+  }
+  if (const TR invalid = validate_spec(spec); invalid != TR::ok) return invalid;
+  i128 amount = 0;
+  if (!guarantee_amount(spec, &amount)) return TR::amount_overflow;
+  if (guarantees_.full()) return TR::capacity_reached;
+
+  const auto index = static_cast<uint32_t>(guarantees_.size());
+  const Currency currency = spec.reference_amount.currency();
+  // A waiver monitors its reference amount but limits nothing.
+  const uint16_t cover_flags = spec.type == GuaranteeType::waiver
+                                   ? 0
+                                   : flags_of(AccountFlags::debits_must_not_exceed_credits);
+  const Account accounts[] = {
+      make_account(funding_account(spec.provider, currency), currency,
+                   AccountKind::provider_funding),
+      make_account(cover_account(index), currency, AccountKind::guarantee_cover, cover_flags)};
+  if (const TR result = ensure_accounts(now_ns, accounts); result != TR::ok) return result;
+  if (amount > 0) {
+    Transfer funding = make_transfer(transfer_id(TransferCode::register_cover, index, 0, 0),
+                                     funding_account(spec.provider, currency),
+                                     cover_account(index), amount, currency,
+                                     TransferCode::register_cover);
+    if (const TR result = apply_linked(now_ns, {&funding, 1}); result != TR::ok) return result;
+  }
+  Guarantee record;
+  record.spec = spec;
+  record.index = index;
+  guarantees_.push_back(record);
+  guarantee_ids_.insert(grn_key(spec.grn), index);
+  return TR::ok;
+}
+
+GuaranteeBalance TransitLedger::balance(const Guarantee& g) const {
+  const Currency currency = g.spec.reference_amount.currency();
+  const Account* cover = ledger_->lookup_account(cover_account(g.index));
+  KERVAN_ASSERT(cover != nullptr);
+  // Credits posted: registration and amendments up. Debits posted: amendments down and draws.
+  const auto credits = static_cast<i128>(cover->credits_posted);
+  const auto debits = static_cast<i128>(cover->debits_posted);
+  const auto reserved = static_cast<i128>(cover->debits_pending);
+  return GuaranteeBalance{
+      .amount = Amount::from_minor(credits - (debits - g.drawn_minor), currency),
+      .reserved = Amount::from_minor(reserved, currency),
+      .drawn = Amount::from_minor(g.drawn_minor, currency),
+      .available = Amount::from_minor(credits - debits - reserved, currency),
+      .open_movements = g.open_movements};
+}
+
+TransitResult TransitLedger::amend_guarantee(uint64_t now_ns, PartyId actor, const Grn& grn,
+                                             Amount reference_amount, uint8_t reduction_percent) {
+  if (const TR result = role_check(actor, PartyRole::provider); result != TR::ok) return result;
+  Guarantee* g = find_guarantee(grn);
+  if (g == nullptr) return TR::guarantee_not_found;
+  if (g->spec.provider != actor) return TR::party_role_not_allowed;
+  if (g->status == GuaranteeStatus::revoked || g->status == GuaranteeStatus::cancelled) {
+    return TR::guarantee_not_valid;
+  }
+  if (reference_amount.currency() != g->spec.reference_amount.currency()) {
+    return TR::currency_not_supported;
+  }
+  GuaranteeSpec amended = g->spec;
+  amended.reference_amount = reference_amount;
+  amended.reduction_percent = reduction_percent;
+  if (const TR invalid = validate_spec(amended); invalid != TR::ok) return invalid;
+  i128 before = 0, after = 0;
+  if (!guarantee_amount(g->spec, &before) || !guarantee_amount(amended, &after)) {
+    return TR::amount_overflow;
+  }
+  if (after == before) return reduction_percent == g->spec.reduction_percent ? TR::exists : TR::ok;
+  const Currency currency = reference_amount.currency();
+  const u128 funding = funding_account(g->spec.provider, currency);
+  const u128 cover = cover_account(g->index);
+  g->amendments += 1;
+  const u128 id = transfer_id(TransferCode::amend_cover, g->index, g->amendments, 0);
+  Transfer change = after > before
+                        ? make_transfer(id, funding, cover, after - before, currency,
+                                        TransferCode::amend_cover)
+                        : make_transfer(id, cover, funding, before - after, currency,
+                                        TransferCode::amend_cover);
+  const TR result = apply_linked(now_ns, {&change, 1});
+  if (result == TR::amount_not_sufficient) return TR::cover_in_use;
+  if (result != TR::ok) return result;
+  g->spec = amended;
+  return TR::ok;
+}
+
+TransitResult TransitLedger::set_guarantee_status(uint64_t /*now_ns*/, PartyId actor,
+                                                  const Grn& grn, GuaranteeStatus status,
+                                                  Date liberation) {
+  if (const TR result = role_check(actor, PartyRole::provider); result != TR::ok) return result;
+  Guarantee* g = find_guarantee(grn);
+  if (g == nullptr) return TR::guarantee_not_found;
+  if (g->spec.provider != actor) return TR::party_role_not_allowed;
+  if (g->status == status) return TR::exists;
+  const bool final = g->status == GuaranteeStatus::revoked ||
+                     g->status == GuaranteeStatus::cancelled;
+  if (final) return TR::guarantee_status_not_allowed;
+  g->status = status;
+  if (status == GuaranteeStatus::cancelled) g->liability_liberation = liberation;
+  return TR::ok;
+}
+
+// ---- Movements ------------------------------------------------------------------------------
+
+namespace {
+
+bool same_declaration(const Declaration& a, const Declaration& b) {
+  if (a.principal != b.principal || a.itinerary_count != b.itinerary_count ||
+      a.itinerary != b.itinerary || a.time_limit_ns != b.time_limit_ns ||
+      a.references_count != b.references_count || a.headings_count != b.headings_count ||
+      a.headings != b.headings) {
+    return false;
+  }
+  for (size_t i = 0; i < a.itinerary_count; ++i) {
+    if (!(a.duties[i] == b.duties[i])) return false;
+  }
+  for (size_t i = 0; i < a.references_count; ++i) {
+    if (!(a.references[i].grn == b.references[i].grn) ||
+        !(a.references[i].amount_concerned == b.references[i].amount_concerned)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TransitResult validate_declaration(const Declaration& d, Currency base_currency) {
+  if (d.itinerary_count < 2 || d.itinerary_count > itinerary_max) return TR::itinerary_invalid;
+  for (size_t i = 0; i < d.itinerary_count; ++i) {
+    if (d.itinerary[i].empty()) return TR::itinerary_invalid;
+    if (d.duties[i].currency() != base_currency || d.duties[i].minor() < 0) {
+      return TR::amount_invalid;
+    }
+  }
+  if (d.headings_count > goods_headings_max) return TR::goods_invalid;
+  if (d.references_count == 0 || d.references_count > guarantee_references_max) {
+    return TR::guarantee_references_invalid;
+  }
+  const Currency currency = d.references[0].amount_concerned.currency();
+  for (size_t i = 0; i < d.references_count; ++i) {
+    const GuaranteeReference& r = d.references[i];
+    if (r.grn.empty()) return TR::guarantee_references_invalid;
+    // One currency per movement: a claim draws in it from every reference.
+    if (r.amount_concerned.currency() != currency) return TR::currency_not_supported;
+    if (r.amount_concerned.minor() <= 0) return TR::amount_invalid;
+    for (size_t j = 0; j < i; ++j) {
+      if (d.references[j].grn == r.grn) return TR::guarantee_references_invalid;
+    }
+  }
+  return TR::ok;
+}
+
+bool is_open(MovementState state) {
+  return state == MovementState::released || state == MovementState::incident ||
+         state == MovementState::enquiry;
+}
+
+}  // namespace
+
+TransitResult TransitLedger::declare_movement(uint64_t now_ns, PartyId actor,
+                                              const Declaration& declaration) {
+  if (const TR result = role_check(actor, PartyRole::principal); result != TR::ok) return result;
+  if (declaration.principal != actor) return TR::principal_not_owner;
+  if (declaration.mrn.empty()) return TR::movement_not_found;
+  if (const Movement* existing = movement(declaration.mrn); existing != nullptr) {
+    return same_declaration(existing->declaration, declaration) ? TR::exists : TR::movement_exists;
+  }
+  if (const TR invalid = validate_declaration(declaration, config_.base_currency);
+      invalid != TR::ok) {
+    return invalid;
+  }
+  if (movements_.full()) return TR::capacity_reached;
+  const auto index = static_cast<uint32_t>(movements_.size());
+  Movement record;
+  record.declaration = declaration;
+  record.index = index;
+  record.declared_ns = now_ns;
+  movements_.push_back(record);
+  movement_ids_.insert(mrn_key(declaration.mrn), index);
+  return TR::ok;
+}
+
+// G01..G10 but G09 for one reference, in NCTS's order.
+TransitResult TransitLedger::check_reference(uint64_t now_ns, const Declaration& d,
+                                             const GuaranteeReference& reference) const {
+  const Guarantee* g = guarantee(reference.grn);
+  if (g == nullptr) return TR::guarantee_not_found;
+  const Date today = date_of_ns(now_ns);
+  if (g->status != GuaranteeStatus::active || today < g->spec.valid_from ||
+      g->spec.valid_to < today) {
+    return TR::guarantee_not_valid;
+  }
+  if (!reference.access_code_valid) return TR::access_code_not_valid;
+  if (g->spec.principal != d.principal) return TR::principal_not_owner;
+  if (is_single_use(g->spec.type) && g->used) {
+    return g->spec.type == GuaranteeType::voucher ? TR::voucher_already_used
+                                                  : TR::individual_guarantee_already_used;
+  }
+  for (size_t i = 0; i < d.headings_count; ++i) {
+    const auto* begin = g->spec.sensitive_headings.begin();
+    const auto* end = begin + g->spec.sensitive_count;
+    if (std::find(begin, end, d.headings[i]) != end) return TR::not_valid_for_sensitive_goods;
+  }
+  if (g->spec.countries_count > 0) {
+    const std::span<const Country> valid(g->spec.countries.data(), g->spec.countries_count);
+    for (size_t i = 0; i < d.itinerary_count; ++i) {
+      if (!contains(valid, d.itinerary[i])) return TR::not_valid_for_country;
+    }
+  }
+  if (reference.amount_concerned.currency() != g->spec.reference_amount.currency()) {
+    return TR::currency_not_supported;
+  }
+  return TR::ok;
+}
+
+TransitResult TransitLedger::check_release(uint64_t now_ns, PartyId actor,
+                                           const Movement& m) const {
+  const Declaration& d = m.declaration;
+  if (const TR result = customs_of(actor, d.itinerary[0]); result != TR::ok) return result;
+  if (m.state == MovementState::released) return TR::exists;
+  if (m.state != MovementState::declared) return TR::movement_state_not_allowed;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    if (const TR result = check_reference(now_ns, d, d.references[i]); result != TR::ok) {
+      return result;
+    }
+  }
+  return TR::ok;
+}
+
+TransitResult TransitLedger::check_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn) const {
+  const Movement* m = movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  if (const TR result = check_release(now_ns, actor, *m); result != TR::ok) return result;
+  // G09 without locking: the cover available now, per guarantee (a guarantee named twice is
+  // refused at declaration, so each reference checks its own).
+  const Declaration& d = m->declaration;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    const Guarantee* g = guarantee(d.references[i].grn);
+    if (g->spec.type == GuaranteeType::waiver) continue;
+    if (balance(*g).available.minor() < d.references[i].amount_concerned.minor()) {
+      return TR::amount_not_sufficient;
+    }
+  }
+  return TR::ok;
+}
+
+TransitResult TransitLedger::release_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  if (const TR result = check_release(now_ns, actor, *m); result != TR::ok) return result;
+  const Declaration& d = m->declaration;
+  const Currency currency = d.references[0].amount_concerned.currency();
+  std::array<Account, guarantee_references_max> accounts{};
+  std::array<Transfer, guarantee_references_max> reservations{};
+  m->release_attempts += 1;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    const Guarantee* g = guarantee(d.references[i].grn);
+    accounts[i] = make_account(movement_account(m->index, i), currency,
+                               AccountKind::movement_cover);
+    reservations[i] = make_transfer(
+        transfer_id(TransferCode::reserve, m->index, m->release_attempts, uint32_t(i)),
+        cover_account(g->index), movement_account(m->index, i),
+        d.references[i].amount_concerned.minor(), currency, TransferCode::reserve,
+        flags_of(TransferFlags::pending));
+  }
+  const size_t count = d.references_count;
+  if (const TR result = ensure_accounts(now_ns, std::span(accounts).first(count));
+      result != TR::ok) {
+    return result;
+  }
+  if (const TR result = apply_linked(now_ns, std::span(reservations).first(count));
+      result != TR::ok) {
+    return result;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    Guarantee* g = find_guarantee(d.references[i].grn);
+    g->used = true;
+    g->open_movements += 1;
+  }
+  for (size_t i = 0; i < d.itinerary_count; ++i) {
+    DutyLedger* duty = duty_ledger(d.itinerary[i], config_.base_currency);
+    KERVAN_ASSERT(duty != nullptr);
+    KERVAN_ASSERT(checked_add(duty->suspended, d.duties[i], &duty->suspended) == MoneyError::ok);
+  }
+  m->state = MovementState::released;
+  m->released_ns = now_ns;
+  return TR::ok;
+}
+
+TransitResult TransitLedger::cancel_movement(uint64_t /*now_ns*/, PartyId actor, const Mrn& mrn) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  const bool principal = actor == m->declaration.principal;
+  if (!principal) {
+    if (const TR result = customs_of(actor, m->declaration.itinerary[0]); result != TR::ok) {
+      return result;
+    }
+  }
+  if (m->state == MovementState::cancelled) return TR::exists;
+  if (m->state != MovementState::declared) return TR::movement_state_not_allowed;
+  m->state = MovementState::cancelled;
+  return TR::ok;
+}
+
+TransitResult TransitLedger::record_crossing(uint64_t /*now_ns*/, PartyId actor, const Mrn& mrn,
+                                             Country country) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  const Declaration& d = m->declaration;
+  const std::span<const Country> itinerary(d.itinerary.data(), d.itinerary_count);
+  if (!contains(itinerary.subspan(1), country)) return TR::country_not_on_itinerary;
+  if (const TR result = customs_of(actor, country); result != TR::ok) return result;
+  if (!is_open(m->state)) return TR::movement_state_not_allowed;
+  // Crossings are recorded in itinerary order: the entry into itinerary[crossings + 1].
+  const size_t position = static_cast<size_t>(
+      std::find(itinerary.begin(), itinerary.end(), country) - itinerary.begin());
+  if (position <= m->crossings) return TR::exists;
+  if (position != size_t{m->crossings} + 1u) return TR::movement_state_not_allowed;
+  m->crossings = static_cast<uint8_t>(position);
+  return TR::ok;
+}
+
+TransitResult TransitLedger::void_reservations(uint64_t now_ns, Movement& m) {
+  const Declaration& d = m.declaration;
+  std::array<Transfer, guarantee_references_max> voids{};
+  for (size_t i = 0; i < d.references_count; ++i) {
+    const u128 pending =
+        transfer_id(TransferCode::reserve, m.index, m.release_attempts, uint32_t(i));
+    voids[i] = make_resolve(
+        transfer_id(TransferCode::release_reservation, m.index, m.release_attempts, uint32_t(i)),
+        pending, d.references[i].amount_concerned.minor(), false);
+  }
+  return apply_linked(now_ns, std::span(voids).first(d.references_count));
+}
+
+TransitResult TransitLedger::record_arrival(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  const Declaration& d = m->declaration;
+  if (const TR result = customs_of(actor, d.itinerary[d.itinerary_count - 1u]); result != TR::ok) {
+    return result;
+  }
+  if (m->state == MovementState::arrived || m->state == MovementState::written_off) {
+    return TR::exists;
+  }
+  if (m->state != MovementState::released && m->state != MovementState::incident) {
+    return TR::movement_state_not_allowed;  // An enquiry or a claim is under way.
+  }
+  if (const TR result = void_reservations(now_ns, *m); result != TR::ok) return result;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    find_guarantee(d.references[i].grn)->open_movements -= 1;
+  }
+  for (size_t i = 0; i < d.itinerary_count; ++i) {
+    DutyLedger* duty = duty_ledger(d.itinerary[i], config_.base_currency);
+    KERVAN_ASSERT(checked_sub(duty->suspended, d.duties[i], &duty->suspended) == MoneyError::ok);
+  }
+  m->state = MovementState::arrived;
+  m->arrived_ns = now_ns;
+  return TR::ok;
+}
+
+TransitResult TransitLedger::write_off(uint64_t /*now_ns*/, PartyId actor, const Mrn& mrn) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  if (const TR result = customs_of(actor, m->declaration.itinerary[0]); result != TR::ok) {
+    return result;
+  }
+  if (m->state == MovementState::written_off) return TR::exists;
+  if (m->state != MovementState::arrived) return TR::movement_state_not_allowed;
+  m->state = MovementState::written_off;
+  return TR::ok;
+}
+
+TransitResult TransitLedger::record_incident(uint64_t /*now_ns*/, PartyId actor,
+                                             const Mrn& mrn) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  const Declaration& d = m->declaration;
+  const Party* customs = party(actor);
+  if (customs == nullptr) return TR::party_not_found;
+  if (customs->role != PartyRole::customs) return TR::party_role_not_allowed;
+  if (!contains({d.itinerary.data(), d.itinerary_count}, customs->country)) {
+    return TR::party_country_not_involved;
+  }
+  if (m->state == MovementState::incident) return TR::exists;
+  if (m->state != MovementState::released) return TR::movement_state_not_allowed;
+  m->state = MovementState::incident;
+  return TR::ok;
+}
+
+TransitResult TransitLedger::open_enquiry(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  if (const TR result = customs_of(actor, m->declaration.itinerary[0]); result != TR::ok) {
+    return result;
+  }
+  if (m->state == MovementState::enquiry) return TR::exists;
+  if (m->state != MovementState::released && m->state != MovementState::incident) {
+    return TR::movement_state_not_allowed;
+  }
+  if (now_ns < m->declaration.time_limit_ns) return TR::time_limit_not_passed;
+  m->state = MovementState::enquiry;
+  return TR::ok;
+}
+
+namespace {
+
+// How a claim of `amount` is drawn: from the references in declaration order, each up to its
+// amount concerned.
+std::array<i128, guarantee_references_max> draws_of(const Declaration& d, i128 amount) {
+  std::array<i128, guarantee_references_max> draws{};
+  i128 remaining = amount;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    draws[i] = std::min(remaining, d.references[i].amount_concerned.minor());
+    remaining -= draws[i];
+  }
+  return draws;
+}
+
+}  // namespace
+
+TransitResult TransitLedger::raise_claim(uint64_t now_ns, PartyId actor, const Mrn& mrn,
+                                         Amount amount) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  const Declaration& d = m->declaration;
+  const Party* customs = party(actor);
+  if (customs == nullptr) return TR::party_not_found;
+  if (customs->role != PartyRole::customs) return TR::party_role_not_allowed;
+  const Country country = customs->country;
+  if (!contains({d.itinerary.data(), d.itinerary_count}, country)) {
+    return TR::party_country_not_involved;
+  }
+  const Currency currency = d.references[0].amount_concerned.currency();
+  if (amount.currency() != currency) return TR::currency_not_supported;
+  if (amount.minor() <= 0) return TR::amount_invalid;
+  if (m->state == MovementState::claimed || m->state == MovementState::claim_paid) {
+    if (!(m->claim_country == country)) return TR::claim_by_other_country;
+    return m->claimed == amount ? TR::exists : TR::movement_state_not_allowed;
+  }
+  if (!is_open(m->state)) return TR::movement_state_not_allowed;
+
+  const std::array<i128, guarantee_references_max> draws = draws_of(d, amount.minor());
+  std::array<Account, guarantee_references_max> accounts{};
+  std::array<Transfer, guarantee_references_max * 2> transfers{};
+  size_t accounts_count = 0;
+  size_t count = 0;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    const Guarantee* g = guarantee(d.references[i].grn);
+    const auto local = static_cast<uint32_t>(i);
+    const u128 pending = transfer_id(TransferCode::reserve, m->index, m->release_attempts, local);
+    const u128 resolve_id =
+        transfer_id(TransferCode::claim_draw, m->index, m->release_attempts, local);
+    transfers[count++] = draws[i] > 0
+        ? make_resolve(resolve_id, pending, draws[i], true)
+        : make_resolve(resolve_id, pending, d.references[i].amount_concerned.minor(), false);
+    if (draws[i] == 0) continue;
+    const u128 receivable = receivable_account(country, g->spec.provider, currency);
+    accounts[accounts_count++] = make_account(receivable, currency, AccountKind::country_receivable);
+    transfers[count++] = make_transfer(
+        transfer_id(TransferCode::claim_to_receivable, m->index, m->release_attempts, local),
+        movement_account(m->index, i), receivable, draws[i], currency,
+        TransferCode::claim_to_receivable);
+  }
+  accounts[accounts_count++] =
+      make_account(collected_account(country, currency), currency, AccountKind::country_collected);
+  if (const TR result = ensure_accounts(now_ns, std::span(accounts).first(accounts_count));
+      result != TR::ok) {
+    return result;
+  }
+  if (const TR result = apply_linked(now_ns, std::span(transfers).first(count));
+      result != TR::ok) {
+    return result;
+  }
+  i128 drawn = 0;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    Guarantee* g = find_guarantee(d.references[i].grn);
+    g->drawn_minor += draws[i];
+    g->open_movements -= 1;
+    drawn += draws[i];
+  }
+  for (size_t i = 0; i < d.itinerary_count; ++i) {
+    DutyLedger* duty = duty_ledger(d.itinerary[i], config_.base_currency);
+    KERVAN_ASSERT(checked_sub(duty->suspended, d.duties[i], &duty->suspended) == MoneyError::ok);
+  }
+  DutyLedger* duty = duty_ledger(country, currency);
+  KERVAN_ASSERT(duty != nullptr);
+  KERVAN_ASSERT(checked_add(duty->claimed, amount, &duty->claimed) == MoneyError::ok);
+  KERVAN_ASSERT(checked_add(duty->drawn, Amount::from_minor(drawn, currency), &duty->drawn) ==
+                MoneyError::ok);
+  m->state = MovementState::claimed;
+  m->claim_country = country;
+  m->claimed = amount;
+  m->drawn = Amount::from_minor(drawn, currency);
+  return TR::ok;
+}
+
+TransitResult TransitLedger::record_claim_paid(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
+  if (const TR result = role_check(actor, PartyRole::provider); result != TR::ok) return result;
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  if (m->state == MovementState::claim_paid) return TR::exists;
+  if (m->state != MovementState::claimed) return TR::movement_state_not_allowed;
+  const Declaration& d = m->declaration;
+  const Currency currency = m->claimed.currency();
+  const std::array<i128, guarantee_references_max> draws = draws_of(d, m->claimed.minor());
+  std::array<Transfer, guarantee_references_max> payments{};
+  size_t count = 0;
+  uint16_t paying = 0;
+  i128 paid = 0;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    const Guarantee* g = guarantee(d.references[i].grn);
+    const uint16_t bit = static_cast<uint16_t>(1u << i);
+    if (draws[i] == 0 || g->spec.provider != actor || (m->paid_references & bit) != 0) continue;
+    payments[count++] = make_transfer(
+        transfer_id(TransferCode::claim_paid, m->index, m->release_attempts, uint32_t(i)),
+        receivable_account(m->claim_country, actor, currency),
+        collected_account(m->claim_country, currency), draws[i], currency,
+        TransferCode::claim_paid);
+    paying |= bit;
+    paid += draws[i];
+  }
+  if (count == 0) return TR::party_role_not_allowed;  // Not a provider of this claim.
+  if (const TR result = apply_linked(now_ns, std::span(payments).first(count)); result != TR::ok) {
+    return result;
+  }
+  m->paid_references |= paying;
+  DutyLedger* duty = duty_ledger(m->claim_country, currency);
+  KERVAN_ASSERT(checked_add(duty->collected, Amount::from_minor(paid, currency),
+                            &duty->collected) == MoneyError::ok);
+  bool all_paid = true;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    if (draws[i] > 0 && (m->paid_references & (1u << i)) == 0) all_paid = false;
+  }
+  if (all_paid) m->state = MovementState::claim_paid;
+  return TR::ok;
+}
+
+}  // namespace kervan

@@ -1,0 +1,134 @@
+// The transit guarantee ledger: parties, guarantees and movements, every amount moved through
+// the double-entry core (docs/chart_of_accounts.md). Deterministic like the core: each step is
+// a pure function of (state, step, now_ns); tables are fixed at construction.
+//
+// Every step names the party asking (`actor`) and is checked against its role and country,
+// the guarantee's or movement's state, and the ledger's balances, in a fixed order; it returns
+// one TransitResult and, unless ok, changes nothing. Sending a step again whose effect is
+// already there returns `exists`.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "ledger/fixed_vector.h"
+#include "ledger/id_table.h"
+#include "ledger/state_machine.h"
+#include "ledger/transit/transit_results.h"
+#include "ledger/transit/transit_types.h"
+
+namespace kervan {
+
+struct TransitConfig {
+  uint32_t parties_max = 0;
+  uint32_t guarantees_max = 0;
+  uint32_t movements_max = 0;
+  uint32_t currencies_max = 4;  // Distinct currencies of guarantees (funding accounts).
+  Currency base_currency = Currency::eur;
+  uint64_t hash_seed = 0;
+};
+
+// A guarantee's cover, read from its ledger account.
+struct GuaranteeBalance {
+  Amount amount;     // The guarantee amount (reference amount x reduction level).
+  Amount reserved;   // Locked by released movements.
+  Amount drawn;      // Drawn by claims.
+  Amount available;  // amount - reserved - drawn (waivers: not limited).
+  uint32_t open_movements = 0;
+};
+
+// A country's duties, per currency (duties suspended are in the scheme's base currency).
+struct DutyLedger {
+  Country country;
+  Currency currency = Currency::none;
+  Amount suspended;   // Under guarantee: movements released and not yet arrived or claimed.
+  Amount claimed;     // Due on irregularities, as claimed.
+  Amount drawn;       // Of that, drawn from guarantees: receivable from providers.
+  Amount collected;   // Paid by the providers.
+};
+
+class TransitLedger {
+ public:
+  explicit TransitLedger(const TransitConfig& config);
+
+  TransitResult register_party(uint64_t now_ns, const Party& party);
+
+  // Provider registers a guarantee of its own (spec.provider == actor).
+  TransitResult register_guarantee(uint64_t now_ns, PartyId actor, const GuaranteeSpec& spec);
+  // Provider changes the reference amount and reduction level; the cover may not drop below
+  // what is reserved and drawn (cover_in_use).
+  TransitResult amend_guarantee(uint64_t now_ns, PartyId actor, const Grn& grn,
+                                Amount reference_amount, uint8_t reduction_percent);
+  // Provider suspends, reactivates (active), revokes or cancels (with a liability liberation
+  // date) a guarantee. Revoked and cancelled are final.
+  TransitResult set_guarantee_status(uint64_t now_ns, PartyId actor, const Grn& grn,
+                                     GuaranteeStatus status, Date liberation);
+
+  // Principal declares a movement on its own behalf.
+  TransitResult declare_movement(uint64_t now_ns, PartyId actor, const Declaration& declaration);
+  // Customs of the departure country: would release succeed now? Locks nothing.
+  TransitResult check_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn) const;
+  // Customs of the departure country: lock the cover on every reference, all or nothing.
+  TransitResult release_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn);
+  // Principal or customs of departure, before release.
+  TransitResult cancel_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn);
+  // Customs of a country on the itinerary (not the departure).
+  TransitResult record_crossing(uint64_t now_ns, PartyId actor, const Mrn& mrn, Country country);
+  // Customs of the destination: the cover is credited back.
+  TransitResult record_arrival(uint64_t now_ns, PartyId actor, const Mrn& mrn);
+  // Customs of the departure country, after arrival.
+  TransitResult write_off(uint64_t now_ns, PartyId actor, const Mrn& mrn);
+  // Customs of a country on the itinerary; the cover stays locked.
+  TransitResult record_incident(uint64_t now_ns, PartyId actor, const Mrn& mrn);
+  // Customs of the departure country, once the time limit has passed without arrival.
+  TransitResult open_enquiry(uint64_t now_ns, PartyId actor, const Mrn& mrn);
+  // Customs of `country` (on the itinerary) claims `amount` (the guarantees' currency): cover is
+  // drawn up to it into the country's receivable from each provider; the rest of each
+  // reservation is released, and any excess is uncovered duty.
+  TransitResult raise_claim(uint64_t now_ns, PartyId actor, const Mrn& mrn, Amount amount);
+  // The provider of the claimed guarantees has paid the country.
+  TransitResult record_claim_paid(uint64_t now_ns, PartyId actor, const Mrn& mrn);
+
+  // Queries (nullptr when absent).
+  const Party* party(PartyId id) const;
+  const Guarantee* guarantee(const Grn& grn) const;
+  const Movement* movement(const Mrn& mrn) const;
+  GuaranteeBalance balance(const Guarantee& guarantee) const;
+  std::span<const Guarantee> guarantees() const { return guarantees_; }
+  std::span<const Movement> movements() const { return movements_; }
+  std::span<const DutyLedger> duty_ledgers() const { return duties_; }
+  const StateMachine& ledger() const { return *ledger_; }
+
+ private:
+  // Checks a guarantee reference against a movement for release (G01..G10 but G09).
+  TransitResult check_reference(uint64_t now_ns, const Declaration& declaration,
+                                const GuaranteeReference& reference) const;
+  TransitResult check_release(uint64_t now_ns, PartyId actor, const Movement& movement) const;
+  // Applies transfers to the core as one linked chain; ok, or the domain meaning of the
+  // first failure.
+  TransitResult apply_linked(uint64_t now_ns, std::span<Transfer> transfers);
+  TransitResult ensure_accounts(uint64_t now_ns, std::span<const Account> accounts);
+  TransitResult role_check(PartyId actor, PartyRole role) const;
+  TransitResult customs_of(PartyId actor, Country country) const;
+  Movement* find_movement(const Mrn& mrn);
+  Guarantee* find_guarantee(const Grn& grn);
+  DutyLedger* duty_ledger(Country country, Currency currency);
+  TransitResult void_reservations(uint64_t now_ns, Movement& movement);
+
+  TransitConfig config_;
+  std::unique_ptr<StateMachine> ledger_;
+  FixedVector<Party> parties_;
+  IdTable party_ids_;
+  FixedVector<Guarantee> guarantees_;
+  IdTable guarantee_ids_;
+  FixedVector<Movement> movements_;
+  IdTable movement_ids_;
+  FixedVector<DutyLedger> duties_;
+};
+
+// Keys for the id tables: a GRN or MRN packed losslessly into 128 bits (base 37 over its
+// characters), never zero.
+u128 grn_key(const Grn& grn);
+u128 mrn_key(const Mrn& mrn);
+
+}  // namespace kervan

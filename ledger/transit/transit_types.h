@@ -1,0 +1,141 @@
+// Records of the transit domain: parties, guarantees, movements. Fixed-size (no allocation
+// per record), with their limits named here.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "core/amount.h"
+#include "core/country.h"
+#include "core/reference_number.h"
+#include "core/time.h"
+
+namespace kervan {
+
+enum class PartyId : uint64_t {};
+
+// DO NOT CHANGE the numbers: stored and sent.
+enum class PartyRole : uint8_t { provider = 1, customs = 2, principal = 3, analyst = 4 };
+
+struct Party {
+  PartyId id{};
+  PartyRole role = PartyRole::analyst;
+  Country country;  // Customs: the administration's country. Others: where registered.
+};
+
+// DO NOT CHANGE the numbers: stored and sent. Mirrors NCTS code list CL251 where it can
+// (waiver 0, comprehensive 1, individual by guarantor 2, in cash 3, vouchers 4); TIR is 'B'.
+enum class GuaranteeType : uint8_t {
+  waiver = 0,
+  comprehensive = 1,
+  individual_guarantor = 2,
+  individual_cash = 3,
+  voucher = 4,
+  tir_chain = 11,
+};
+
+// DO NOT CHANGE the numbers.
+enum class GuaranteeStatus : uint8_t { active = 1, suspended = 2, revoked = 3, cancelled = 4 };
+
+inline constexpr size_t guarantee_countries_max = 16;
+inline constexpr size_t sensitive_headings_max = 8;
+inline constexpr size_t access_codes_max = 4;
+inline constexpr size_t access_code_hash_bytes = 128;  // An Argon2id string (libsodium).
+// The fixed amount of a voucher (TC32), and the cap of a TIR-like chain per movement, in EUR.
+inline constexpr i128 voucher_amount_eur_minor = 10'000'00;
+inline constexpr i128 tir_cap_eur_minor = 100'000'00;
+
+using AccessCodeHash = std::array<char, access_code_hash_bytes>;
+
+// What a provider registers.
+struct GuaranteeSpec {
+  Grn grn;
+  GuaranteeType type = GuaranteeType::comprehensive;
+  PartyId provider{};
+  PartyId principal{};
+  Amount reference_amount;             // Its currency is the guarantee's currency.
+  uint8_t reduction_percent = 100;     // Guarantee amount = reference amount x this (100/50/30/0).
+  Date valid_from;
+  Date valid_to;                       // Inclusive.
+  uint8_t countries_count = 0;         // 0: valid in every country.
+  std::array<Country, guarantee_countries_max> countries{};
+  uint8_t sensitive_count = 0;         // HS headings (4 digits) this guarantee does not cover.
+  std::array<uint32_t, sensitive_headings_max> sensitive_headings{};
+  uint8_t access_codes_count = 0;
+  std::array<AccessCodeHash, access_codes_max> access_codes{};
+};
+
+struct Guarantee {
+  GuaranteeSpec spec;
+  uint32_t index = 0;
+  GuaranteeStatus status = GuaranteeStatus::active;
+  Date liability_liberation;  // Set when cancelled.
+  bool used = false;          // Single-use types: locked by a movement once.
+  uint32_t open_movements = 0;
+  uint32_t amendments = 0;    // Numbers the funding transfers of amendments.
+  i128 drawn_minor = 0;       // Cover drawn by claims (the rest of the cover account's debits
+                              // posted are amendments down).
+};
+
+// Single-use types secure one movement only (NCTS: individual guarantees, vouchers).
+constexpr bool is_single_use(GuaranteeType type) {
+  return type == GuaranteeType::individual_guarantor || type == GuaranteeType::individual_cash ||
+         type == GuaranteeType::voucher;
+}
+
+inline constexpr size_t itinerary_max = 16;
+inline constexpr size_t guarantee_references_max = 9;  // IE015: 9 GUARANTEE groups.
+inline constexpr size_t goods_headings_max = 64;
+
+// DO NOT CHANGE the numbers. The life cycle: docs/movements.md.
+enum class MovementState : uint8_t {
+  declared = 1,
+  released = 2,
+  arrived = 3,
+  written_off = 4,
+  cancelled = 5,
+  incident = 6,
+  enquiry = 7,
+  claimed = 8,
+  claim_paid = 9,
+};
+
+struct GuaranteeReference {
+  Grn grn;
+  Amount amount_concerned;  // In the guarantee's currency, computed under the scheme's rule.
+  bool access_code_valid = false;  // Checked at the edge against the stored hashes.
+};
+
+// A transit declaration, with the amounts already computed from the tariff tables (so that the
+// journal records them and a replay never depends on which tariff file is loaded).
+struct Declaration {
+  Mrn mrn;
+  PartyId principal{};
+  uint8_t itinerary_count = 0;  // Departure first, destination last.
+  std::array<Country, itinerary_max> itinerary{};
+  // Duties and taxes each country would be owed, in the scheme's base currency (the duty
+  // ledger's "suspended under guarantee"), aligned with the itinerary.
+  std::array<Amount, itinerary_max> duties{};
+  uint8_t headings_count = 0;  // HS headings (4 digits) of the goods, for sensitive goods.
+  std::array<uint32_t, goods_headings_max> headings{};
+  uint64_t time_limit_ns = 0;  // Presentation at destination due by then.
+  uint8_t references_count = 0;
+  std::array<GuaranteeReference, guarantee_references_max> references{};
+};
+
+struct Movement {
+  Declaration declaration;
+  uint32_t index = 0;
+  MovementState state = MovementState::declared;
+  uint64_t declared_ns = 0;
+  uint64_t released_ns = 0;  // Lock date of the cover.
+  uint64_t arrived_ns = 0;   // Release date of the cover.
+  uint32_t release_attempts = 0;  // Numbers the reservation transfers of each attempt.
+  uint8_t crossings = 0;     // Border crossings recorded (countries passed, in order).
+  Country claim_country;
+  Amount claimed;            // Amount claimed by claim_country, in the base currency.
+  Amount drawn;              // Part of it drawn from cover (the rest is uncovered duty).
+  uint16_t paid_references = 0;  // Bit i: the draw on reference i has been paid.
+};
+
+}  // namespace kervan

@@ -1,0 +1,376 @@
+// The transit ledger's steps: life cycles per guarantee type, and every refusal in the order
+// the checks run (NCTS G01..G10 where they apply).
+#include "ledger/transit/transit_ledger.h"
+
+#include <gtest/gtest.h>
+
+#include "ledger/invariants.h"
+
+namespace kervan {
+namespace {
+
+using TR = TransitResult;
+
+constexpr PartyId provider{1};
+constexpr PartyId other_provider{3};
+constexpr PartyId principal{2};
+constexpr PartyId other_principal{4};
+constexpr PartyId customs_kz{10};
+constexpr PartyId customs_uz{11};
+constexpr PartyId customs_kg{12};
+constexpr PartyId customs_cn{13};
+constexpr PartyId analyst{99};
+constexpr uint64_t day_ns = 86'400ull * 1'000'000'000ull;
+
+Amount eur(i128 minor) { return Amount::from_minor(minor, Currency::eur); }
+
+Date date(int32_t y, uint32_t m, uint32_t d) {
+  const std::optional<Date> out = Date::from_civil(y, m, d);
+  KERVAN_ASSERT(out.has_value());
+  return *out;
+}
+
+uint64_t at(Date day) { return static_cast<uint64_t>(day.days_since_epoch()) * day_ns; }
+
+class TransitSteps : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const Party parties[] = {
+        {provider, PartyRole::provider, Country::of("KZ")},
+        {other_provider, PartyRole::provider, Country::of("UZ")},
+        {principal, PartyRole::principal, Country::of("CN")},
+        {other_principal, PartyRole::principal, Country::of("KZ")},
+        {customs_kz, PartyRole::customs, Country::of("KZ")},
+        {customs_uz, PartyRole::customs, Country::of("UZ")},
+        {customs_kg, PartyRole::customs, Country::of("KG")},
+        {customs_cn, PartyRole::customs, Country::of("CN")},
+        {analyst, PartyRole::analyst, Country::of("KZ")},
+    };
+    for (const Party& p : parties) ASSERT_EQ(ledger.register_party(now, p), TR::ok);
+  }
+
+  GuaranteeSpec spec(const char* serial, GuaranteeType type, i128 reference_minor,
+                     uint8_t level = 100) {
+    GuaranteeSpec s;
+    s.grn = make_grn(26, Country::of("KZ"), serial);
+    s.type = type;
+    s.provider = provider;
+    s.principal = principal;
+    s.reference_amount = eur(reference_minor);
+    s.reduction_percent = level;
+    s.valid_from = date(2026, 1, 1);
+    s.valid_to = date(2026, 12, 31);
+    return s;
+  }
+
+  // CN -> KZ -> UZ, covered by the given guarantees with the given amounts.
+  Declaration declaration(const char* serial, std::initializer_list<std::pair<Grn, i128>> refs) {
+    Declaration d;
+    d.mrn = make_mrn(26, Country::of("CN"), serial);
+    d.principal = principal;
+    d.itinerary_count = 3;
+    d.itinerary = {Country::of("CN"), Country::of("KZ"), Country::of("UZ")};
+    for (size_t i = 0; i < 3; ++i) d.duties[i] = eur(1'000'00 * (i64(i) + 1));
+    d.headings_count = 1;
+    d.headings[0] = 8703;
+    d.time_limit_ns = now + 8 * day_ns;
+    for (const auto& [grn, amount] : refs) {
+      d.references[d.references_count++] = GuaranteeReference{
+          .grn = grn, .amount_concerned = eur(amount), .access_code_valid = true};
+    }
+    return d;
+  }
+
+  using i64 = int64_t;
+  uint64_t now = at(date(2026, 3, 2));
+  TransitLedger ledger{TransitConfig{
+      .parties_max = 16, .guarantees_max = 16, .movements_max = 32, .hash_seed = 5}};
+};
+
+TEST_F(TransitSteps, RegisteringAGuaranteeFundsItsCoverAndIsIdempotent) {
+  const GuaranteeSpec comprehensive = spec("HALYK0000001", GuaranteeType::comprehensive,
+                                           200'000'00, 50);
+  EXPECT_EQ(ledger.register_guarantee(now, provider, comprehensive), TR::ok);
+  EXPECT_EQ(ledger.register_guarantee(now, provider, comprehensive), TR::exists);
+  GuaranteeSpec changed = comprehensive;
+  changed.reduction_percent = 30;
+  EXPECT_EQ(ledger.register_guarantee(now, provider, changed), TR::guarantee_exists);
+  const GuaranteeBalance balance = ledger.balance(*ledger.guarantee(comprehensive.grn));
+  EXPECT_EQ(balance.amount, eur(100'000'00));  // 200,000.00 x 50 %.
+  EXPECT_EQ(balance.available, eur(100'000'00));
+  EXPECT_EQ(balance.reserved, eur(0));
+}
+
+TEST_F(TransitSteps, RegistrationRefusals) {
+  struct Case {
+    const char* name;
+    PartyId actor;
+    GuaranteeSpec spec;
+    TR expected;
+  };
+  GuaranteeSpec base = spec("HALYK0000002", GuaranteeType::comprehensive, 50'000'00);
+  auto with = [&](auto change) {
+    GuaranteeSpec s = base;
+    change(s);
+    return s;
+  };
+  const Case cases[] = {
+      {"unknown actor", PartyId{77}, base, TR::party_not_found},
+      {"customs registers", customs_kz, base, TR::party_role_not_allowed},
+      {"for another provider", other_provider, base, TR::party_role_not_allowed},
+      {"unknown principal", provider, with([](GuaranteeSpec& s) { s.principal = PartyId{77}; }),
+       TR::party_not_found},
+      {"principal is a customs", provider,
+       with([](GuaranteeSpec& s) { s.principal = customs_kz; }), TR::party_not_found},
+      {"type", provider, with([](GuaranteeSpec& s) { s.type = GuaranteeType(7); }),
+       TR::guarantee_type_invalid},
+      {"reduction 40", provider, with([](GuaranteeSpec& s) { s.reduction_percent = 40; }),
+       TR::reduction_level_invalid},
+      {"reduced individual", provider,
+       with([](GuaranteeSpec& s) {
+         s.type = GuaranteeType::individual_guarantor;
+         s.reduction_percent = 50;
+       }),
+       TR::reduction_level_invalid},
+      {"validity", provider, with([](GuaranteeSpec& s) { std::swap(s.valid_from, s.valid_to); }),
+       TR::validity_period_invalid},
+      {"zero amount", provider, with([](GuaranteeSpec& s) { s.reference_amount = eur(0); }),
+       TR::amount_invalid},
+      {"voucher of 5,000", provider,
+       with([](GuaranteeSpec& s) {
+         s.type = GuaranteeType::voucher;
+         s.reference_amount = eur(5'000'00);
+       }),
+       TR::amount_invalid},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(result_name(ledger.register_guarantee(now, c.actor, c.spec)),
+              result_name(c.expected))
+        << c.name;
+  }
+  EXPECT_TRUE(ledger.guarantees().empty());
+}
+
+TEST_F(TransitSteps, AMovementsLifeCycleReservesAndCreditsBackTheCover) {
+  const GuaranteeSpec g = spec("HALYK0000003", GuaranteeType::comprehensive, 100'000'00);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, g), TR::ok);
+  const Declaration d = declaration("MOVEMENT0001", {{g.grn, 30'000'00}});
+  EXPECT_EQ(ledger.declare_movement(now, principal, d), TR::ok);
+  EXPECT_EQ(ledger.declare_movement(now, principal, d), TR::exists);
+  EXPECT_EQ(ledger.check_movement(now, customs_cn, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(g.grn)).reserved, eur(0));  // Check locks nothing.
+  EXPECT_EQ(ledger.release_movement(now, customs_kz, d.mrn), TR::party_country_not_involved);
+  EXPECT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::exists);
+  GuaranteeBalance b = ledger.balance(*ledger.guarantee(g.grn));
+  EXPECT_EQ(b.reserved, eur(30'000'00));
+  EXPECT_EQ(b.available, eur(70'000'00));
+  EXPECT_EQ(b.open_movements, 1u);
+  EXPECT_EQ(ledger.record_crossing(now, customs_uz, d.mrn, Country::of("UZ")),
+            TR::movement_state_not_allowed);  // KZ first.
+  EXPECT_EQ(ledger.record_crossing(now, customs_kz, d.mrn, Country::of("KZ")), TR::ok);
+  EXPECT_EQ(ledger.record_crossing(now, customs_kz, d.mrn, Country::of("KZ")), TR::exists);
+  EXPECT_EQ(ledger.record_crossing(now, customs_uz, d.mrn, Country::of("UZ")), TR::ok);
+  EXPECT_EQ(ledger.write_off(now, customs_cn, d.mrn), TR::movement_state_not_allowed);
+  EXPECT_EQ(ledger.record_arrival(now, customs_kz, d.mrn), TR::party_country_not_involved);
+  EXPECT_EQ(ledger.record_arrival(now + day_ns, customs_uz, d.mrn), TR::ok);
+  b = ledger.balance(*ledger.guarantee(g.grn));
+  EXPECT_EQ(b.reserved, eur(0));
+  EXPECT_EQ(b.available, eur(100'000'00));
+  EXPECT_EQ(b.open_movements, 0u);
+  EXPECT_EQ(ledger.write_off(now, customs_cn, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.movement(d.mrn)->state, MovementState::written_off);
+  EXPECT_TRUE(check_invariants(ledger.ledger()).ok());
+}
+
+TEST_F(TransitSteps, ReleaseRefusalsFollowNctsOrder) {
+  const GuaranteeSpec g = spec("HALYK0000004", GuaranteeType::comprehensive, 40'000'00);
+  GuaranteeSpec restricted = spec("HALYK0000005", GuaranteeType::comprehensive, 40'000'00);
+  restricted.countries_count = 2;
+  restricted.countries[0] = Country::of("CN");
+  restricted.countries[1] = Country::of("KZ");  // Not UZ.
+  GuaranteeSpec sensitive = spec("HALYK0000006", GuaranteeType::comprehensive, 40'000'00);
+  sensitive.sensitive_count = 1;
+  sensitive.sensitive_headings[0] = 8703;
+  GuaranteeSpec others = spec("HALYK0000007", GuaranteeType::comprehensive, 40'000'00);
+  others.principal = other_principal;
+  GuaranteeSpec expired = spec("HALYK0000008", GuaranteeType::comprehensive, 40'000'00);
+  expired.valid_to = date(2026, 2, 1);
+  for (const GuaranteeSpec& s : {g, restricted, sensitive, others, expired}) {
+    ASSERT_EQ(ledger.register_guarantee(now, provider, s), TR::ok);
+  }
+  struct Case {
+    const char* serial;
+    Declaration d;
+    TR expected;
+  };
+  Declaration unknown = declaration("REFUSAL00001", {{make_grn(26, Country::of("KZ"),
+                                                               "NOTREGISTERD"), 1'00}});
+  Declaration no_code = declaration("REFUSAL00002", {{g.grn, 1'00}});
+  no_code.references[0].access_code_valid = false;
+  const Case cases[] = {
+      {"G01", unknown, TR::guarantee_not_found},
+      {"G02", declaration("REFUSAL00003", {{expired.grn, 1'00}}), TR::guarantee_not_valid},
+      {"G03", no_code, TR::access_code_not_valid},
+      {"G04", declaration("REFUSAL00004", {{others.grn, 1'00}}), TR::principal_not_owner},
+      {"G07", declaration("REFUSAL00005", {{sensitive.grn, 1'00}}),
+       TR::not_valid_for_sensitive_goods},
+      {"G08", declaration("REFUSAL00006", {{restricted.grn, 1'00}}), TR::not_valid_for_country},
+      // G09 on the second reference: the first is not locked either (all or nothing).
+      {"G09", declaration("REFUSAL00007", {{g.grn, 30'000'00}, {restricted.grn, 1'00}}),
+       TR::not_valid_for_country},
+      {"G09b", declaration("REFUSAL00008", {{g.grn, 40'000'01}}), TR::amount_not_sufficient},
+  };
+  for (const Case& c : cases) {
+    ASSERT_EQ(ledger.declare_movement(now, principal, c.d), TR::ok) << c.serial;
+    EXPECT_EQ(result_name(ledger.check_movement(now, customs_cn, c.d.mrn)),
+              result_name(c.expected))
+        << c.serial;
+    EXPECT_EQ(result_name(ledger.release_movement(now, customs_cn, c.d.mrn)),
+              result_name(c.expected))
+        << c.serial;
+    EXPECT_EQ(ledger.movement(c.d.mrn)->state, MovementState::declared) << c.serial;
+  }
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(g.grn)).reserved, eur(0));
+  // Suspended: G02 until reactivated.
+  const Declaration later = declaration("REFUSAL00009", {{g.grn, 10'00}});
+  ASSERT_EQ(ledger.declare_movement(now, principal, later), TR::ok);
+  ASSERT_EQ(ledger.set_guarantee_status(now, provider, g.grn, GuaranteeStatus::suspended, {}),
+            TR::ok);
+  EXPECT_EQ(ledger.release_movement(now, customs_cn, later.mrn), TR::guarantee_not_valid);
+  ASSERT_EQ(ledger.set_guarantee_status(now, provider, g.grn, GuaranteeStatus::active, {}),
+            TR::ok);
+  EXPECT_EQ(ledger.release_movement(now, customs_cn, later.mrn), TR::ok);
+}
+
+TEST_F(TransitSteps, SingleUseGuaranteesSecureOneMovement) {
+  const GuaranteeSpec individual = spec("HALYK0000010", GuaranteeType::individual_guarantor,
+                                        20'000'00);
+  GuaranteeSpec voucher = spec("HALYK0000011", GuaranteeType::voucher, voucher_amount_eur_minor);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, individual), TR::ok);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, voucher), TR::ok);
+  for (const auto& [grn, second_result] :
+       {std::pair{individual.grn, TR::individual_guarantee_already_used},
+        std::pair{voucher.grn, TR::voucher_already_used}}) {
+    const Declaration first = declaration(grn == individual.grn ? "SINGLEUSE001" : "SINGLEUSE002",
+                                          {{grn, 5'000'00}});
+    const Declaration second = declaration(grn == individual.grn ? "SINGLEUSE003" : "SINGLEUSE004",
+                                           {{grn, 5'000'00}});
+    ASSERT_EQ(ledger.declare_movement(now, principal, first), TR::ok);
+    ASSERT_EQ(ledger.declare_movement(now, principal, second), TR::ok);
+    EXPECT_EQ(ledger.release_movement(now, customs_cn, first.mrn), TR::ok);
+    EXPECT_EQ(ledger.release_movement(now, customs_cn, second.mrn), second_result);
+    ASSERT_EQ(ledger.record_arrival(now, customs_uz, first.mrn), TR::ok);
+    EXPECT_EQ(ledger.release_movement(now, customs_cn, second.mrn), second_result);  // Still.
+  }
+}
+
+TEST_F(TransitSteps, AClaimDrawsCoverIntoTheCountrysReceivableAndIsPaid) {
+  const GuaranteeSpec a = spec("HALYK0000020", GuaranteeType::comprehensive, 50'000'00);
+  GuaranteeSpec b = spec("NBU000000020", GuaranteeType::comprehensive, 50'000'00);
+  b.provider = other_provider;
+  ASSERT_EQ(ledger.register_guarantee(now, provider, a), TR::ok);
+  ASSERT_EQ(ledger.register_guarantee(now, other_provider, b), TR::ok);
+  const Declaration d = declaration("CLAIM0000001", {{a.grn, 20'000'00}, {b.grn, 20'000'00}});
+  ASSERT_EQ(ledger.declare_movement(now, principal, d), TR::ok);
+  ASSERT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.record_incident(now, customs_kg, d.mrn), TR::party_country_not_involved);
+  ASSERT_EQ(ledger.record_incident(now, customs_kz, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.raise_claim(now, customs_kg, d.mrn, eur(25'000'00)),
+            TR::party_country_not_involved);
+  EXPECT_EQ(ledger.raise_claim(now, analyst, d.mrn, eur(25'000'00)), TR::party_role_not_allowed);
+  EXPECT_EQ(ledger.raise_claim(now, customs_kz, d.mrn, eur(0)), TR::amount_invalid);
+  // 25,000.00 drawn: all 20,000.00 of a, then 5,000.00 of b; b's other 15,000.00 released.
+  ASSERT_EQ(ledger.raise_claim(now, customs_kz, d.mrn, eur(25'000'00)), TR::ok);
+  EXPECT_EQ(ledger.raise_claim(now, customs_kz, d.mrn, eur(25'000'00)), TR::exists);
+  EXPECT_EQ(ledger.raise_claim(now, customs_uz, d.mrn, eur(1'00)), TR::claim_by_other_country);
+  const GuaranteeBalance ba = ledger.balance(*ledger.guarantee(a.grn));
+  const GuaranteeBalance bb = ledger.balance(*ledger.guarantee(b.grn));
+  EXPECT_EQ(ba.drawn, eur(20'000'00));
+  EXPECT_EQ(ba.amount, eur(50'000'00));
+  EXPECT_EQ(ba.available, eur(30'000'00));
+  EXPECT_EQ(bb.drawn, eur(5'000'00));
+  EXPECT_EQ(bb.reserved, eur(0));
+  EXPECT_EQ(bb.available, eur(45'000'00));
+  const auto duty_of = [&](Country country) -> const DutyLedger* {
+    for (const DutyLedger& entry : ledger.duty_ledgers()) {
+      if (entry.country == country && entry.currency == Currency::eur) return &entry;
+    }
+    return nullptr;
+  };
+  const Country kz = Country::of("KZ");
+  ASSERT_NE(duty_of(kz), nullptr);
+  EXPECT_EQ(duty_of(kz)->claimed, eur(25'000'00));
+  EXPECT_EQ(duty_of(kz)->drawn, eur(25'000'00));
+  EXPECT_EQ(duty_of(kz)->suspended, eur(0));  // The movement is no longer under guarantee.
+  EXPECT_EQ(ledger.record_claim_paid(now, customs_kz, d.mrn), TR::party_role_not_allowed);
+  ASSERT_EQ(ledger.record_claim_paid(now, provider, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.movement(d.mrn)->state, MovementState::claimed);  // b not paid yet.
+  EXPECT_EQ(ledger.record_claim_paid(now, provider, d.mrn), TR::party_role_not_allowed);
+  ASSERT_EQ(ledger.record_claim_paid(now, other_provider, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.movement(d.mrn)->state, MovementState::claim_paid);
+  EXPECT_EQ(ledger.record_claim_paid(now, other_provider, d.mrn), TR::exists);
+  EXPECT_EQ(duty_of(kz)->collected, eur(25'000'00));
+  EXPECT_TRUE(check_invariants(ledger.ledger()).ok());
+}
+
+TEST_F(TransitSteps, AClaimAboveTheCoverDrawsAllOfItAndLeavesTheRestUncovered) {
+  const GuaranteeSpec a = spec("HALYK0000030", GuaranteeType::comprehensive, 50'000'00);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, a), TR::ok);
+  const Declaration d = declaration("CLAIM0000002", {{a.grn, 10'000'00}});
+  ASSERT_EQ(ledger.declare_movement(now, principal, d), TR::ok);
+  ASSERT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::ok);
+  ASSERT_EQ(ledger.raise_claim(now, customs_uz, d.mrn, eur(12'345'67)), TR::ok);
+  const Movement* m = ledger.movement(d.mrn);
+  EXPECT_EQ(m->drawn, eur(10'000'00));
+  EXPECT_EQ(m->claimed, eur(12'345'67));  // 2,345.67 uncovered.
+}
+
+TEST_F(TransitSteps, AnEnquiryOpensOnlyAfterTheTimeLimit) {
+  const GuaranteeSpec a = spec("HALYK0000040", GuaranteeType::comprehensive, 50'000'00);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, a), TR::ok);
+  const Declaration d = declaration("ENQUIRY00001", {{a.grn, 1'000'00}});
+  ASSERT_EQ(ledger.declare_movement(now, principal, d), TR::ok);
+  EXPECT_EQ(ledger.open_enquiry(now, customs_cn, d.mrn), TR::movement_state_not_allowed);
+  ASSERT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.open_enquiry(d.time_limit_ns - 1, customs_cn, d.mrn),
+            TR::time_limit_not_passed);
+  EXPECT_EQ(ledger.open_enquiry(d.time_limit_ns, customs_kz, d.mrn),
+            TR::party_country_not_involved);
+  EXPECT_EQ(ledger.open_enquiry(d.time_limit_ns, customs_cn, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.record_arrival(d.time_limit_ns, customs_uz, d.mrn),
+            TR::movement_state_not_allowed);
+}
+
+TEST_F(TransitSteps, AmendingBelowTheCoverInUseIsRefused) {
+  const GuaranteeSpec a = spec("HALYK0000050", GuaranteeType::comprehensive, 50'000'00);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, a), TR::ok);
+  const Declaration d = declaration("AMEND0000001", {{a.grn, 30'000'00}});
+  ASSERT_EQ(ledger.declare_movement(now, principal, d), TR::ok);
+  ASSERT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::ok);
+  EXPECT_EQ(ledger.amend_guarantee(now, provider, a.grn, eur(50'000'00), 50), TR::cover_in_use);
+  EXPECT_EQ(ledger.amend_guarantee(now, provider, a.grn, eur(80'000'00), 50), TR::ok);
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(a.grn)).amount, eur(40'000'00));
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(a.grn)).available, eur(10'000'00));
+  EXPECT_EQ(ledger.amend_guarantee(now, other_provider, a.grn, eur(80'000'00), 100),
+            TR::party_role_not_allowed);
+  ASSERT_EQ(ledger.set_guarantee_status(now, provider, a.grn, GuaranteeStatus::revoked, {}),
+            TR::ok);
+  EXPECT_EQ(ledger.set_guarantee_status(now, provider, a.grn, GuaranteeStatus::active, {}),
+            TR::guarantee_status_not_allowed);
+  EXPECT_EQ(ledger.amend_guarantee(now, provider, a.grn, eur(90'000'00), 100),
+            TR::guarantee_not_valid);
+}
+
+TEST(TransitKeys, GrnAndMrnKeysAreDistinctAndNeverZero) {
+  const Grn a = make_grn(26, Country::of("KZ"), "000000000001");
+  const Grn b = make_grn(26, Country::of("KZ"), "000000000002");
+  const Grn voucher = make_grn(26, Country::of("KZ"), "000000000001", "A123456");
+  EXPECT_NE(grn_key(a), grn_key(b));
+  EXPECT_NE(grn_key(a), grn_key(voucher));
+  EXPECT_NE(grn_key(a), u128{0});
+  EXPECT_NE(mrn_key(make_mrn(26, Country::of("KZ"), "000000000001")), u128{0});
+}
+
+}  // namespace
+}  // namespace kervan
