@@ -130,9 +130,10 @@ void Journal::publish(size_t /*record_bytes*/) {
 }
 
 StoreStatus Journal::append_header(JournalOperation operation, uint64_t now_ns, u128 party,
-                                   uint32_t event_count, uint8_t** body, uint64_t* sequence) {
+                                   uint32_t event_count, size_t record_bytes, uint8_t** body,
+                                   uint64_t* sequence) {
   KERVAN_ASSERT(event_count <= batch_events_max);
-  const size_t record_bytes = journal_record_bytes(event_count);
+  KERVAN_ASSERT(record_bytes <= journal_record_bytes(batch_events_max));
   uint8_t* record = nullptr;
   if (StoreStatus status = reserve(record_bytes, &record); !status.ok()) return status;
   appended_sequence_ += 1;
@@ -152,7 +153,9 @@ StoreStatus Journal::append(JournalOperation operation, uint64_t now_ns, u128 pa
   KERVAN_ASSERT(operation == JournalOperation::create_accounts);
   uint8_t* body = nullptr;
   const auto count = static_cast<uint32_t>(accounts.size());
-  if (StoreStatus s = append_header(operation, now_ns, party, count, &body, sequence); !s.ok()) {
+  if (StoreStatus s = append_header(operation, now_ns, party, count,
+                                    journal_record_bytes(count), &body, sequence);
+      !s.ok()) {
     return s;
   }
   for (size_t i = 0; i < accounts.size(); ++i) encode_account(accounts[i], body + i * 128);
@@ -165,7 +168,9 @@ StoreStatus Journal::append(JournalOperation operation, uint64_t now_ns, u128 pa
   KERVAN_ASSERT(operation == JournalOperation::create_transfers);
   uint8_t* body = nullptr;
   const auto count = static_cast<uint32_t>(transfers.size());
-  if (StoreStatus s = append_header(operation, now_ns, party, count, &body, sequence); !s.ok()) {
+  if (StoreStatus s = append_header(operation, now_ns, party, count,
+                                    journal_record_bytes(count), &body, sequence);
+      !s.ok()) {
     return s;
   }
   for (size_t i = 0; i < transfers.size(); ++i) encode_transfer(transfers[i], body + i * 128);
@@ -176,8 +181,21 @@ StoreStatus Journal::append(JournalOperation operation, uint64_t now_ns, u128 pa
 StoreStatus Journal::append_expiry(uint64_t now_ns, uint64_t* sequence) {
   uint8_t* body = nullptr;
   StoreStatus status = append_header(JournalOperation::expire_pending_transfers, now_ns, 0, 0,
-                                     &body, sequence);
+                                     journal_header_bytes, &body, sequence);
   if (status.ok()) publish(journal_header_bytes);
+  return status;
+}
+
+StoreStatus Journal::append_command(uint64_t now_ns, u128 party,
+                                    std::span<const uint8_t> command, uint64_t* sequence) {
+  KERVAN_ASSERT(!command.empty() && command.size() <= journal_command_bytes_max);
+  const size_t record_bytes = journal_header_bytes + command.size();
+  uint8_t* body = nullptr;
+  StoreStatus status = append_header(JournalOperation::transit_command, now_ns, party, 1,
+                                     record_bytes, &body, sequence);
+  if (!status.ok()) return status;
+  std::memcpy(body, command.data(), command.size());
+  publish(record_bytes);
   return status;
 }
 

@@ -56,6 +56,9 @@ class Journal {
   StoreStatus append(JournalOperation operation, uint64_t now_ns, u128 party,
                      std::span<const Transfer> transfers, uint64_t* sequence);
   StoreStatus append_expiry(uint64_t now_ns, uint64_t* sequence);
+  // Appends one transit-domain command, already coded (journal_command_bytes_max at most).
+  StoreStatus append_command(uint64_t now_ns, u128 party, std::span<const uint8_t> command,
+                             uint64_t* sequence);
 
   // The writer's first failure (sticky), or ok.
   StoreStatus failure() const {
@@ -99,7 +102,8 @@ class Journal {
   StoreStatus reserve(size_t record_bytes, uint8_t** record);
   void publish(size_t record_bytes);
   StoreStatus append_header(JournalOperation operation, uint64_t now_ns, u128 party,
-                            uint32_t event_count, uint8_t** body, uint64_t* sequence);
+                            uint32_t event_count, size_t record_bytes, uint8_t** body,
+                            uint64_t* sequence);
   void writer_loop();
   StoreStatus write_taken(uint64_t ring_from, uint64_t ring_to, uint64_t* last_sequence);
 

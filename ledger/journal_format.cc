@@ -8,7 +8,11 @@
 namespace kervan {
 
 void encode_journal_header(const JournalHeader& header, std::span<uint8_t> record) {
-  KERVAN_ASSERT(record.size() == journal_record_bytes(header.event_count));
+  if (header.operation == JournalOperation::transit_command) {
+    KERVAN_ASSERT(header.event_count == 1 && record.size() > journal_header_bytes);
+  } else {
+    KERVAN_ASSERT(record.size() == journal_record_bytes(header.event_count));
+  }
   uint8_t* p = record.data();
   store_u32_le(p + 0, journal_magic);
   store_u16_le(p + 4, journal_format_version);
@@ -60,7 +64,8 @@ JournalRecordError check_journal_record(std::span<const uint8_t> record,
   const uint8_t* p = record.data();
   if (load_u32_le(p) != journal_magic) return JournalRecordError::bad_magic;
   if (load_u16_le(p + 4) != journal_format_version) return JournalRecordError::bad_format_version;
-  if (p[6] < 1 || p[6] > 3) return JournalRecordError::bad_operation;
+  const bool command = p[6] == static_cast<uint8_t>(JournalOperation::transit_command);
+  if ((p[6] < 1 || p[6] > 3) && !command) return JournalRecordError::bad_operation;
   if (p[7] != 0) return JournalRecordError::reserved_not_zero;
   JournalHeader header;
   header.operation = static_cast<JournalOperation>(p[6]);
@@ -69,8 +74,10 @@ JournalRecordError check_journal_record(std::span<const uint8_t> record,
   header.party = load_u128_le(p + 24);
   header.event_count = load_u32_le(p + 40);
   const uint32_t body_bytes = load_u32_le(p + 44);
-  if (body_bytes != record.size() - journal_header_bytes ||
-      record.size() != journal_record_bytes(header.event_count) ||
+  const bool sized = command ? header.event_count == 1 && body_bytes > 0 &&
+                                   body_bytes <= journal_command_bytes_max
+                             : record.size() == journal_record_bytes(header.event_count);
+  if (body_bytes != record.size() - journal_header_bytes || !sized ||
       (header.operation == JournalOperation::expire_pending_transfers && header.event_count != 0)) {
     return JournalRecordError::bad_length;
   }

@@ -28,6 +28,9 @@ enum class JournalOperation : uint8_t {
   create_accounts = 1,
   create_transfers = 2,
   expire_pending_transfers = 3,  // No events.
+  // One step of the transit domain (ledger/transit/transit_command.h): event_count is 1 and
+  // the body, of any length, is the command's own coding.
+  transit_command = 16,
 };
 
 struct JournalHeader {
@@ -43,6 +46,7 @@ struct JournalHeader {
 [[nodiscard]] constexpr size_t journal_record_bytes(uint32_t event_count) {
   return journal_header_bytes + size_t{event_count} * journal_event_bytes;
 }
+inline constexpr size_t journal_command_bytes_max = 16 * 1024;
 
 // Writes the header (with `header.hash` as given) into the first 112 bytes of `record`.
 void encode_journal_header(const JournalHeader& header, std::span<uint8_t> record);
@@ -58,7 +62,7 @@ enum class JournalRecordError : uint8_t {
   bad_magic = 2,
   bad_format_version = 3,
   bad_operation = 4,
-  bad_length = 5,        // Event count and record size disagree.
+  bad_length = 5,        // Event count, body length and record size disagree.
   bad_sequence = 6,      // The header's sequence is not the key it is stored under.
   bad_checksum = 7,      // The bytes are not the ones that were hashed: torn or flipped.
   broken_hash_chain = 8, // prev_hash is not the previous record's hash.

@@ -1,9 +1,6 @@
 #include "ledger/store.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -13,6 +10,7 @@
 
 #include "core/assert.h"
 #include "core/bytes.h"
+#include "ledger/folder_lock.h"
 #include "ledger/invariants.h"
 #include "ledger/record_coding.h"
 #include "ledger/state_hash.h"
@@ -46,40 +44,6 @@ std::string describe(const LedgerConfig& c) {
          std::to_string(c.transfers_max) + ", failed_ids_max " + std::to_string(c.failed_ids_max);
 }
 
-StoreStatus errno_status(int error, const std::string& what) {
-  const bool full = error == ENOSPC || error == EFBIG || error == EDQUOT;
-  const StoreError code = error == EACCES || error == EPERM || error == EROFS
-                              ? StoreError::permission_denied
-                              : full ? StoreError::disk_full : StoreError::io_error;
-  return StoreStatus::error(code, what + ": " + std::strerror(error));
-}
-
-// Locks `path`/LOCK for this process (released by the kernel if the process dies).
-StoreStatus lock_folder(const std::string& path, bool create, int* fd_out) {
-  if (create && mkdir(path.c_str(), 0750) != 0 && errno != EEXIST) {
-    return errno_status(errno, "create store folder " + path);
-  }
-  const std::string lock_path = path + "/LOCK";
-  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-  if (fd < 0) {
-    if (errno == ENOENT) {
-      return StoreStatus::error(StoreError::invalid_store, "no store in " + path);
-    }
-    return errno_status(errno, "open " + lock_path);
-  }
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    const int error = errno;
-    ::close(fd);
-    if (error == EWOULDBLOCK) {
-      return StoreStatus::error(StoreError::store_locked,
-                                "store " + path + " is open in another process");
-    }
-    return errno_status(error, "lock " + lock_path);
-  }
-  *fd_out = fd;
-  return StoreStatus();
-}
-
 // Applies one journal record to a state machine, as the live store applied it.
 class Replayer {
  public:
@@ -90,7 +54,8 @@ class Replayer {
         account_results_(batch_events_max),
         transfer_results_(batch_events_max) {}
 
-  void apply(const JournalRecordView& record) {
+  // False for a record this replayer does not apply (a transit command in a ledger store).
+  bool apply(const JournalRecordView& record) {
     const uint32_t count = record.header.event_count;
     const std::span<const uint8_t> body = record.body;
     switch (record.header.operation) {
@@ -107,9 +72,12 @@ class Replayer {
       case JournalOperation::expire_pending_transfers:
         (void)machine_->expire_pending_transfers(record.header.now_ns);
         break;
+      case JournalOperation::transit_command:
+        return false;
     }
     records += 1;
     events += count;
+    return true;
   }
 
   uint64_t records = 0;
@@ -162,10 +130,17 @@ StoreStatus replay_journal(const Journal& journal, uint64_t from, const Digest& 
                                   " are missing (pruned or lost); see docs/operations.md");
   }
   Replayer replayer(machine);
+  uint64_t foreign = 0;
   StoreStatus status = journal.read(from, prev_hash, [&](const JournalRecordView& record) {
-    replayer.apply(record);
-    return true;
+    if (replayer.apply(record)) return true;
+    foreign = record.header.sequence;
+    return false;
   });
+  if (status.ok() && foreign != 0) {
+    return StoreStatus::error(StoreError::invalid_store,
+                              "journal record " + std::to_string(foreign) +
+                                  " is a transit command: this is a transit store");
+  }
   *records = replayer.records;
   *events = replayer.events;
   return status;
@@ -178,7 +153,7 @@ StoreStatus replay_journal(const Journal& journal, uint64_t from, const Digest& 
 StoreStatus Store::open(const StoreOptions& options, std::unique_ptr<Store>* out) {
   std::unique_ptr<Store> store(new Store());
   store->options_ = options;
-  StoreStatus status = lock_folder(options.path, true, &store->lock_fd_);
+  StoreStatus status = store->lock_.acquire(options.path, true);
   if (status.ok()) {
     status = CheckpointStore::open(options.path + "/checkpoint", options.checkpoint_map_bytes_max,
                                    options.sync, false, &store->checkpoints_);
@@ -261,7 +236,6 @@ Store::~Store() {
   (void)wait_checkpoint();
   journal_.reset();  // Writes what was appended, stops the writer.
   checkpoints_.reset();
-  if (lock_fd_ >= 0) ::close(lock_fd_);
 }
 
 // ---- Applying batches -----------------------------------------------------------------------
@@ -365,12 +339,8 @@ StoreStatus Store::wait_checkpoint() {
 // ---- Verify ---------------------------------------------------------------------------------
 
 StoreStatus verify_store(const std::string& path, VerifyReport* report) {
-  int lock_fd = -1;
-  if (StoreStatus status = lock_folder(path, false, &lock_fd); !status.ok()) return status;
-  struct Unlock {
-    int fd;
-    ~Unlock() { ::close(fd); }
-  } unlock{lock_fd};
+  FolderLock lock;
+  if (StoreStatus status = lock.acquire(path, false); !status.ok()) return status;
   std::unique_ptr<Journal> journal;
   std::unique_ptr<CheckpointStore> checkpoints;
   StoreStatus status = Journal::open(

@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "ledger/checkpoint.h"
+#include "ledger/folder_lock.h"
 #include "ledger/journal.h"
 #include "ledger/state_machine.h"
 #include "ledger/store_status.h"
@@ -101,7 +102,7 @@ class Store {
                                uint32_t failed_count);
 
   StoreOptions options_;
-  int lock_fd_ = -1;
+  FolderLock lock_;
   std::unique_ptr<StateMachine> machine_;
   std::unique_ptr<Journal> journal_;
   std::unique_ptr<CheckpointStore> checkpoints_;

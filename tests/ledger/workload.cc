@@ -96,7 +96,10 @@ void apply(StateMachine& machine, const WorkloadBatch& batch) {
     case JournalOperation::expire_pending_transfers:
       (void)machine.expire_pending_transfers(batch.now_ns);
       return;
+    case JournalOperation::transit_command:
+      break;  // The workload makes none.
   }
+  KERVAN_UNREACHABLE();
 }
 
 StoreStatus apply(Store& store, const WorkloadBatch& batch, uint64_t* sequence) {
@@ -113,6 +116,8 @@ StoreStatus apply(Store& store, const WorkloadBatch& batch, uint64_t* sequence) 
       uint32_t expired = 0;
       return store.expire_pending_transfers(batch.now_ns, &expired, sequence);
     }
+    case JournalOperation::transit_command:
+      break;  // The workload makes none.
   }
   KERVAN_UNREACHABLE();
 }

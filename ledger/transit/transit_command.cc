@@ -1,0 +1,261 @@
+#include "ledger/transit/transit_command.h"
+
+#include "core/assert.h"
+#include "core/byte_stream.h"
+
+namespace kervan {
+
+namespace {
+
+// ---- Field coding ---------------------------------------------------------------------------
+// Empty identifiers and countries code as empty texts / zero, so that a command's unused
+// fields round-trip too.
+
+void put(ByteWriter& w, Country c) { w.u16(c.empty() ? 0 : c.code()); }
+void put(ByteWriter& w, const Grn& g) { w.text(g.text()); }
+void put(ByteWriter& w, const Mrn& m) { w.text(m.text()); }
+void put(ByteWriter& w, Amount a) {
+  w.i128(a.minor());
+  w.u16(currency_numeric(a.currency()));
+}
+void put(ByteWriter& w, Date d) { w.u32(static_cast<uint32_t>(d.days_since_epoch())); }
+
+bool get(ByteReader& r, Country* c) {
+  const uint16_t code = r.u16();
+  if (code == 0) {
+    *c = Country();
+    return r.ok();
+  }
+  return r.ok() && Country::from_code(code, c) == CountryError::ok;
+}
+bool get(ByteReader& r, Grn* g) {
+  const std::string_view text = r.text();
+  if (text.empty()) {
+    *g = Grn();
+    return r.ok();
+  }
+  return r.ok() && Grn::parse(text, g).ok();
+}
+bool get(ByteReader& r, Mrn* m) {
+  const std::string_view text = r.text();
+  if (text.empty()) {
+    *m = Mrn();
+    return r.ok();
+  }
+  return r.ok() && Mrn::parse(text, m).ok();
+}
+bool get(ByteReader& r, Amount* a) {
+  const i128 minor = r.i128();
+  const uint16_t numeric = r.u16();
+  if (!r.ok()) return false;
+  if (numeric == 0) {
+    *a = Amount::from_minor(minor, Currency::none);
+    return minor == 0;
+  }
+  const std::optional<Currency> currency = currency_from_numeric(numeric);
+  if (!currency) return false;
+  *a = Amount::from_minor(minor, *currency);
+  return true;
+}
+bool get(ByteReader& r, Date* d) {
+  const auto days = static_cast<int32_t>(r.u32());
+  const std::optional<Date> date = Date::from_days(days);
+  if (!r.ok() || !date) return false;
+  *d = *date;
+  return true;
+}
+
+// ---- Records --------------------------------------------------------------------------------
+
+void put(ByteWriter& w, const Party& p) {
+  w.u64(static_cast<uint64_t>(p.id));
+  w.u8(static_cast<uint8_t>(p.role));
+  put(w, p.country);
+}
+bool get(ByteReader& r, Party* p) {
+  p->id = PartyId{r.u64()};
+  const uint8_t role = r.u8();
+  p->role = static_cast<PartyRole>(role);
+  return r.ok() && role >= 1 && role <= 4 && get(r, &p->country);
+}
+
+void put(ByteWriter& w, const GuaranteeSpec& s) {
+  put(w, s.grn);
+  w.u8(static_cast<uint8_t>(s.type));
+  w.u64(static_cast<uint64_t>(s.provider));
+  w.u64(static_cast<uint64_t>(s.principal));
+  put(w, s.reference_amount);
+  w.u8(s.reduction_percent);
+  put(w, s.valid_from);
+  put(w, s.valid_to);
+  w.u8(s.countries_count);
+  for (size_t i = 0; i < s.countries_count; ++i) put(w, s.countries[i]);
+  w.u8(s.sensitive_count);
+  for (size_t i = 0; i < s.sensitive_count; ++i) w.u32(s.sensitive_headings[i]);
+  w.u8(s.access_codes_count);
+  for (size_t i = 0; i < s.access_codes_count; ++i) {
+    w.bytes({reinterpret_cast<const uint8_t*>(s.access_codes[i].data()), access_code_hash_bytes});
+  }
+}
+bool get(ByteReader& r, GuaranteeSpec* s) {
+  bool ok = get(r, &s->grn);
+  s->type = static_cast<GuaranteeType>(r.u8());
+  s->provider = PartyId{r.u64()};
+  s->principal = PartyId{r.u64()};
+  ok = ok && get(r, &s->reference_amount);
+  s->reduction_percent = r.u8();
+  ok = ok && get(r, &s->valid_from) && get(r, &s->valid_to);
+  s->countries_count = r.u8();
+  ok = ok && s->countries_count <= guarantee_countries_max;
+  for (size_t i = 0; ok && i < s->countries_count; ++i) ok = get(r, &s->countries[i]);
+  s->sensitive_count = r.u8();
+  ok = ok && s->sensitive_count <= sensitive_headings_max;
+  for (size_t i = 0; ok && i < s->sensitive_count; ++i) s->sensitive_headings[i] = r.u32();
+  s->access_codes_count = r.u8();
+  ok = ok && s->access_codes_count <= access_codes_max;
+  for (size_t i = 0; ok && i < s->access_codes_count; ++i) {
+    const std::span<const uint8_t> hash = r.bytes(access_code_hash_bytes);
+    ok = r.ok();
+    if (ok) std::memcpy(s->access_codes[i].data(), hash.data(), access_code_hash_bytes);
+  }
+  return ok && r.ok();
+}
+
+void put(ByteWriter& w, const Declaration& d) {
+  put(w, d.mrn);
+  w.u64(static_cast<uint64_t>(d.principal));
+  w.u8(d.itinerary_count);
+  for (size_t i = 0; i < d.itinerary_count; ++i) {
+    put(w, d.itinerary[i]);
+    put(w, d.duties[i]);
+  }
+  w.u8(d.headings_count);
+  for (size_t i = 0; i < d.headings_count; ++i) w.u32(d.headings[i]);
+  w.u64(d.time_limit_ns);
+  w.u8(d.references_count);
+  for (size_t i = 0; i < d.references_count; ++i) {
+    put(w, d.references[i].grn);
+    put(w, d.references[i].amount_concerned);
+    w.u8(d.references[i].access_code_valid ? 1 : 0);
+  }
+}
+bool get(ByteReader& r, Declaration* d) {
+  bool ok = get(r, &d->mrn);
+  d->principal = PartyId{r.u64()};
+  d->itinerary_count = r.u8();
+  ok = ok && d->itinerary_count <= itinerary_max;
+  for (size_t i = 0; ok && i < d->itinerary_count; ++i) {
+    ok = get(r, &d->itinerary[i]) && get(r, &d->duties[i]);
+  }
+  d->headings_count = r.u8();
+  ok = ok && d->headings_count <= goods_headings_max;
+  for (size_t i = 0; ok && i < d->headings_count; ++i) d->headings[i] = r.u32();
+  d->time_limit_ns = r.u64();
+  d->references_count = r.u8();
+  ok = ok && d->references_count <= guarantee_references_max;
+  for (size_t i = 0; ok && i < d->references_count; ++i) {
+    GuaranteeReference& ref = d->references[i];
+    ok = get(r, &ref.grn) && get(r, &ref.amount_concerned);
+    const uint8_t valid = r.u8();
+    ok = ok && valid <= 1;
+    ref.access_code_valid = valid == 1;
+  }
+  return ok && r.ok();
+}
+
+}  // namespace
+
+size_t encode_transit_command(const TransitCommand& c, std::span<uint8_t> out) {
+  ByteWriter w(out);
+  w.u8(static_cast<uint8_t>(c.operation));
+  w.u64(static_cast<uint64_t>(c.actor));
+  switch (c.operation) {
+    case TransitOperation::register_party: put(w, c.party); break;
+    case TransitOperation::register_guarantee: put(w, c.guarantee); break;
+    case TransitOperation::declare_movement: put(w, c.declaration); break;
+    case TransitOperation::amend_guarantee:
+      put(w, c.grn);
+      put(w, c.amount);
+      w.u8(c.reduction_percent);
+      break;
+    case TransitOperation::set_guarantee_status:
+      put(w, c.grn);
+      w.u8(static_cast<uint8_t>(c.status));
+      put(w, c.date);
+      break;
+    case TransitOperation::record_crossing:
+      put(w, c.mrn);
+      put(w, c.country);
+      break;
+    case TransitOperation::raise_claim:
+      put(w, c.mrn);
+      put(w, c.amount);
+      break;
+    default:
+      put(w, c.mrn);
+      break;
+  }
+  return w.ok() ? w.written().size() : 0;
+}
+
+bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out) {
+  ByteReader r(bytes);
+  TransitCommand c;
+  const uint8_t operation = r.u8();
+  c.actor = PartyId{r.u64()};
+  if (!r.ok() || operation < 1 || operation > 14) return false;
+  c.operation = static_cast<TransitOperation>(operation);
+  bool ok = true;
+  switch (c.operation) {
+    case TransitOperation::register_party: ok = get(r, &c.party); break;
+    case TransitOperation::register_guarantee: ok = get(r, &c.guarantee); break;
+    case TransitOperation::declare_movement: ok = get(r, &c.declaration); break;
+    case TransitOperation::amend_guarantee:
+      ok = get(r, &c.grn) && get(r, &c.amount);
+      c.reduction_percent = r.u8();
+      break;
+    case TransitOperation::set_guarantee_status: {
+      ok = get(r, &c.grn);
+      const uint8_t status = r.u8();
+      ok = ok && status >= 1 && status <= 4 && get(r, &c.date);
+      c.status = static_cast<GuaranteeStatus>(status);
+      break;
+    }
+    case TransitOperation::record_crossing: ok = get(r, &c.mrn) && get(r, &c.country); break;
+    case TransitOperation::raise_claim: ok = get(r, &c.mrn) && get(r, &c.amount); break;
+    default: ok = get(r, &c.mrn); break;
+  }
+  if (!ok || !r.done()) return false;
+  *out = c;
+  return true;
+}
+
+TransitResult apply_transit_command(TransitLedger& ledger, uint64_t now_ns,
+                                    const TransitCommand& c) {
+  switch (c.operation) {
+    case TransitOperation::register_party: return ledger.register_party(now_ns, c.party);
+    case TransitOperation::register_guarantee:
+      return ledger.register_guarantee(now_ns, c.actor, c.guarantee);
+    case TransitOperation::amend_guarantee:
+      return ledger.amend_guarantee(now_ns, c.actor, c.grn, c.amount, c.reduction_percent);
+    case TransitOperation::set_guarantee_status:
+      return ledger.set_guarantee_status(now_ns, c.actor, c.grn, c.status, c.date);
+    case TransitOperation::declare_movement:
+      return ledger.declare_movement(now_ns, c.actor, c.declaration);
+    case TransitOperation::release_movement:
+      return ledger.release_movement(now_ns, c.actor, c.mrn);
+    case TransitOperation::cancel_movement: return ledger.cancel_movement(now_ns, c.actor, c.mrn);
+    case TransitOperation::record_crossing:
+      return ledger.record_crossing(now_ns, c.actor, c.mrn, c.country);
+    case TransitOperation::record_arrival: return ledger.record_arrival(now_ns, c.actor, c.mrn);
+    case TransitOperation::write_off: return ledger.write_off(now_ns, c.actor, c.mrn);
+    case TransitOperation::record_incident: return ledger.record_incident(now_ns, c.actor, c.mrn);
+    case TransitOperation::open_enquiry: return ledger.open_enquiry(now_ns, c.actor, c.mrn);
+    case TransitOperation::raise_claim: return ledger.raise_claim(now_ns, c.actor, c.mrn, c.amount);
+    case TransitOperation::record_claim_paid:
+      return ledger.record_claim_paid(now_ns, c.actor, c.mrn);
+  }
+  KERVAN_UNREACHABLE();
+}
+
+}  // namespace kervan

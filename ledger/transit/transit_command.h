@@ -1,0 +1,57 @@
+// One step of the transit domain as a value: what the journal records and replays, and (later)
+// what the API decodes from a request. The coding is explicit and little-endian
+// (docs/storage_format.md, "Transit commands"); decoding checks every field's range, so a
+// damaged or hostile body is refused, never applied.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "ledger/transit/transit_ledger.h"
+
+namespace kervan {
+
+// DO NOT CHANGE the numbers: stored in the journal.
+enum class TransitOperation : uint8_t {
+  register_party = 1,
+  register_guarantee = 2,
+  amend_guarantee = 3,
+  set_guarantee_status = 4,
+  declare_movement = 5,
+  release_movement = 6,
+  cancel_movement = 7,
+  record_crossing = 8,
+  record_arrival = 9,
+  write_off = 10,
+  record_incident = 11,
+  open_enquiry = 12,
+  raise_claim = 13,
+  record_claim_paid = 14,
+};
+
+// The fields a step uses; the others stay default.
+struct TransitCommand {
+  TransitOperation operation = TransitOperation::register_party;
+  PartyId actor{};
+  Party party{};              // register_party
+  GuaranteeSpec guarantee{};  // register_guarantee
+  Declaration declaration{};  // declare_movement
+  Grn grn{};                  // amend, status
+  Amount amount{};            // amend (reference amount), claim
+  uint8_t reduction_percent = 100;
+  GuaranteeStatus status = GuaranteeStatus::active;
+  Date date{};                // Liability liberation (status: cancelled).
+  Mrn mrn{};                  // Movement steps after declaration.
+  Country country{};          // Crossing.
+};
+
+// Codes the command into `out`; returns the bytes written, or 0 when it does not fit.
+size_t encode_transit_command(const TransitCommand& command, std::span<uint8_t> out);
+// False when the bytes are not exactly one well-formed command.
+[[nodiscard]] bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out);
+
+// Applies the command's step to the ledger.
+TransitResult apply_transit_command(TransitLedger& ledger, uint64_t now_ns,
+                                    const TransitCommand& command);
+
+}  // namespace kervan

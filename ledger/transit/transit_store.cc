@@ -1,0 +1,108 @@
+#include "ledger/transit/transit_store.h"
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "core/bytes.h"
+
+namespace kervan {
+
+namespace {
+
+constexpr uint32_t transit_configuration_version = 1;
+
+std::vector<uint8_t> encode_configuration(const TransitConfig& c) {
+  std::vector<uint8_t> bytes(24);
+  store_u32_le(&bytes[0], transit_configuration_version);
+  store_u32_le(&bytes[4], c.parties_max);
+  store_u32_le(&bytes[8], c.guarantees_max);
+  store_u32_le(&bytes[12], c.movements_max);
+  store_u32_le(&bytes[16], c.currencies_max);
+  store_u32_le(&bytes[20], currency_numeric(c.base_currency));
+  return bytes;
+}
+
+}  // namespace
+
+StoreStatus TransitStore::open(const TransitStoreOptions& options,
+                               std::unique_ptr<TransitStore>* out) {
+  std::unique_ptr<TransitStore> store(new TransitStore());
+  store->options_ = options;
+  StoreStatus status = store->lock_.acquire(options.path, true);
+  if (status.ok()) {
+    status = Journal::open({.path = options.path + "/journal",
+                            .map_bytes_max = options.journal_map_bytes_max,
+                            .sync = options.sync,
+                            .ring_bytes = options.journal_ring_bytes},
+                           &store->journal_);
+  }
+  std::vector<uint8_t> stored;
+  const std::vector<uint8_t> proposed = encode_configuration(options.config);
+  if (status.ok()) status = store->journal_->configuration(proposed, &stored);
+  if (status.ok() && stored != proposed) {
+    status = StoreStatus::error(StoreError::configuration_mismatch,
+                                "transit store " + options.path +
+                                    " was created with other capacities or base currency");
+  }
+  if (status.ok()) status = store->replay();
+  if (!status.ok()) return status;
+  *out = std::move(store);
+  return StoreStatus();
+}
+
+TransitStore::~TransitStore() { journal_.reset(); }
+
+StoreStatus TransitStore::replay() {
+  const auto started = std::chrono::steady_clock::now();
+  ledger_ = std::make_unique<TransitLedger>(options_.config);
+  uint64_t foreign = 0;
+  StoreStatus status = journal_->read(1, Digest{}, [&](const JournalRecordView& record) {
+    TransitCommand command;
+    if (record.header.operation != JournalOperation::transit_command ||
+        !decode_transit_command(record.body, &command) ||
+        static_cast<uint64_t>(command.actor) != static_cast<uint64_t>(record.header.party)) {
+      foreign = record.header.sequence;
+      return false;
+    }
+    (void)apply_transit_command(*ledger_, record.header.now_ns, command);
+    recovery_.commands_replayed += 1;
+    return true;
+  });
+  if (status.ok() && foreign != 0) {
+    return StoreStatus::error(StoreError::corrupted_record,
+                              "journal record " + std::to_string(foreign) +
+                                  " is not a well-formed transit command");
+  }
+  recovery_.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::string line = "transit store " + options_.path + ": replayed " +
+                           std::to_string(recovery_.commands_replayed) + " steps in " +
+                           std::to_string(recovery_.seconds) + " s";
+  if (options_.log) {
+    options_.log(line);
+  } else {
+    std::fprintf(stderr, "kervan: %s\n", line.c_str());
+  }
+  return status;
+}
+
+StoreStatus TransitStore::apply(uint64_t now_ns, const TransitCommand& command,
+                                TransitResult* result, uint64_t* sequence) {
+  if (failure_.ok()) failure_ = journal_->failure();
+  if (!failure_.ok()) {
+    return StoreStatus::error(StoreError::closed, "the transit store stopped after: " +
+                                                      failure_.to_string() +
+                                                      "; reopen it to recover");
+  }
+  std::array<uint8_t, journal_command_bytes_max> bytes{};
+  const size_t size = encode_transit_command(command, bytes);
+  KERVAN_ASSERT(size != 0);  // Every command fits: its fields are bounded.
+  *result = apply_transit_command(*ledger_, now_ns, command);
+  failure_ = journal_->append_command(now_ns, static_cast<uint64_t>(command.actor),
+                                      std::span(bytes).first(size), sequence);
+  return failure_;
+}
+
+}  // namespace kervan

@@ -1,0 +1,66 @@
+// The durable transit ledger: every step is applied to the TransitLedger and appended to a
+// hash-chained journal (one record per step, refusals included, so that a replay reproduces
+// every result and every id a refusal consumed); opening the store replays the journal.
+//
+//   <path>/LOCK, <path>/journal/   (docs/storage_format.md)
+//
+// As with Store, a step's result may be released only once its sequence is durable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ledger/folder_lock.h"
+#include "ledger/journal.h"
+#include "ledger/transit/transit_command.h"
+
+namespace kervan {
+
+struct TransitStoreOptions {
+  std::string path;
+  TransitConfig config;
+  SyncMode sync = SyncMode::durable;
+  uint64_t journal_map_bytes_max = uint64_t{64} << 30;
+  size_t journal_ring_bytes = size_t{32} << 20;
+  std::function<void(std::string_view)> log;  // Recovery report; stderr when empty.
+};
+
+struct TransitRecovery {
+  uint64_t commands_replayed = 0;
+  double seconds = 0;
+};
+
+class TransitStore {
+ public:
+  // Opens (creating) the store and replays its journal. Errors: those of Store::open, and
+  // configuration_mismatch when opened with other capacities than it was created with.
+  static StoreStatus open(const TransitStoreOptions& options, std::unique_ptr<TransitStore>* out);
+  ~TransitStore();
+  TransitStore(const TransitStore&) = delete;
+
+  // Applies the step and journals it. `*result` is the step's outcome (any TransitResult is a
+  // success of this call); the call fails only when the journal does (then: closed).
+  StoreStatus apply(uint64_t now_ns, const TransitCommand& command, TransitResult* result,
+                    uint64_t* sequence);
+  StoreStatus wait_durable(uint64_t sequence) { return journal_->wait_durable(sequence); }
+  uint64_t durable_sequence() const { return journal_->durable_sequence(); }
+
+  const TransitLedger& ledger() const { return *ledger_; }
+  const TransitRecovery& recovery() const { return recovery_; }
+
+ private:
+  TransitStore() = default;
+  StoreStatus replay();
+
+  TransitStoreOptions options_;
+  FolderLock lock_;
+  std::unique_ptr<Journal> journal_;
+  std::unique_ptr<TransitLedger> ledger_;
+  TransitRecovery recovery_;
+  StoreStatus failure_;
+};
+
+}  // namespace kervan
