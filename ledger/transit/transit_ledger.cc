@@ -501,6 +501,7 @@ TransitResult TransitLedger::declare_movement(uint64_t now_ns, PartyId actor,
   record.declared_ns = now_ns;
   movements_.push_back(record);
   movement_ids_.insert(mrn_key(declaration.mrn), index);
+  remember(movements_.back(), MovementEvent::declared, actor, now_ns);
   return TR::ok;
 }
 
@@ -608,10 +609,11 @@ TransitResult TransitLedger::release_movement(uint64_t now_ns, PartyId actor, co
   }
   m->state = MovementState::released;
   m->released_ns = now_ns;
+  remember(*m, MovementEvent::released, actor, now_ns);
   return TR::ok;
 }
 
-TransitResult TransitLedger::cancel_movement(uint64_t /*now_ns*/, PartyId actor, const Mrn& mrn) {
+TransitResult TransitLedger::cancel_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
   Movement* m = find_movement(mrn);
   if (m == nullptr) return TR::movement_not_found;
   const bool principal = actor == m->declaration.principal;
@@ -623,10 +625,11 @@ TransitResult TransitLedger::cancel_movement(uint64_t /*now_ns*/, PartyId actor,
   if (m->state == MovementState::cancelled) return TR::exists;
   if (m->state != MovementState::declared) return TR::movement_state_not_allowed;
   m->state = MovementState::cancelled;
+  remember(*m, MovementEvent::cancelled, actor, now_ns);
   return TR::ok;
 }
 
-TransitResult TransitLedger::record_crossing(uint64_t /*now_ns*/, PartyId actor, const Mrn& mrn,
+TransitResult TransitLedger::record_crossing(uint64_t now_ns, PartyId actor, const Mrn& mrn,
                                              Country country) {
   Movement* m = find_movement(mrn);
   if (m == nullptr) return TR::movement_not_found;
@@ -641,7 +644,16 @@ TransitResult TransitLedger::record_crossing(uint64_t /*now_ns*/, PartyId actor,
   if (position <= m->crossings) return TR::exists;
   if (position != size_t{m->crossings} + 1u) return TR::movement_state_not_allowed;
   m->crossings = static_cast<uint8_t>(position);
+  remember(*m, MovementEvent::crossed, actor, now_ns);
   return TR::ok;
+}
+
+void TransitLedger::remember(Movement& m, MovementEvent event, PartyId actor, uint64_t now_ns) {
+  const Party* who = party(actor);
+  KERVAN_ASSERT(who != nullptr);
+  KERVAN_ASSERT(m.history_count < movement_history_max);
+  m.history[m.history_count++] =
+      MovementHistoryEntry{.event = event, .country = who->country, .party = actor, .at_ns = now_ns};
 }
 
 TransitResult TransitLedger::void_reservations(uint64_t now_ns, Movement& m) {
@@ -680,10 +692,11 @@ TransitResult TransitLedger::record_arrival(uint64_t now_ns, PartyId actor, cons
   }
   m->state = MovementState::arrived;
   m->arrived_ns = now_ns;
+  remember(*m, MovementEvent::arrived, actor, now_ns);
   return TR::ok;
 }
 
-TransitResult TransitLedger::write_off(uint64_t /*now_ns*/, PartyId actor, const Mrn& mrn) {
+TransitResult TransitLedger::write_off(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
   Movement* m = find_movement(mrn);
   if (m == nullptr) return TR::movement_not_found;
   if (const TR result = customs_of(actor, m->declaration.itinerary[0]); result != TR::ok) {
@@ -692,10 +705,11 @@ TransitResult TransitLedger::write_off(uint64_t /*now_ns*/, PartyId actor, const
   if (m->state == MovementState::written_off) return TR::exists;
   if (m->state != MovementState::arrived) return TR::movement_state_not_allowed;
   m->state = MovementState::written_off;
+  remember(*m, MovementEvent::written_off, actor, now_ns);
   return TR::ok;
 }
 
-TransitResult TransitLedger::record_incident(uint64_t /*now_ns*/, PartyId actor,
+TransitResult TransitLedger::record_incident(uint64_t now_ns, PartyId actor,
                                              const Mrn& mrn) {
   Movement* m = find_movement(mrn);
   if (m == nullptr) return TR::movement_not_found;
@@ -709,6 +723,7 @@ TransitResult TransitLedger::record_incident(uint64_t /*now_ns*/, PartyId actor,
   if (m->state == MovementState::incident) return TR::exists;
   if (m->state != MovementState::released) return TR::movement_state_not_allowed;
   m->state = MovementState::incident;
+  remember(*m, MovementEvent::incident, actor, now_ns);
   return TR::ok;
 }
 
@@ -724,6 +739,7 @@ TransitResult TransitLedger::open_enquiry(uint64_t now_ns, PartyId actor, const 
   }
   if (now_ns < m->declaration.time_limit_ns) return TR::time_limit_not_passed;
   m->state = MovementState::enquiry;
+  remember(*m, MovementEvent::enquiry, actor, now_ns);
   return TR::ok;
 }
 
@@ -816,6 +832,8 @@ TransitResult TransitLedger::raise_claim(uint64_t now_ns, PartyId actor, const M
   m->claim_country = country;
   m->claimed = amount;
   m->drawn = Amount::from_minor(drawn, currency);
+  m->claimed_ns = now_ns;
+  remember(*m, MovementEvent::claimed, actor, now_ns);
   return TR::ok;
 }
 
@@ -857,6 +875,7 @@ TransitResult TransitLedger::record_claim_paid(uint64_t now_ns, PartyId actor, c
     if (draws[i] > 0 && (m->paid_references & (1u << i)) == 0) all_paid = false;
   }
   if (all_paid) m->state = MovementState::claim_paid;
+  remember(*m, MovementEvent::claim_paid, actor, now_ns);
   return TR::ok;
 }
 

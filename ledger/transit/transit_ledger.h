@@ -114,6 +114,7 @@ class TransitLedger {
   Guarantee* find_guarantee(const Grn& grn);
   DutyLedger* duty_ledger(Country country, Currency currency);
   TransitResult void_reservations(uint64_t now_ns, Movement& movement);
+  void remember(Movement& movement, MovementEvent event, PartyId actor, uint64_t now_ns);
 
   TransitConfig config_;
   std::unique_ptr<StateMachine> ledger_;

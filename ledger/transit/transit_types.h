@@ -123,6 +123,31 @@ struct Declaration {
   std::array<GuaranteeReference, guarantee_references_max> references{};
 };
 
+// One step of a movement's history. DO NOT CHANGE the numbers.
+enum class MovementEvent : uint8_t {
+  declared = 1,
+  released = 2,
+  crossed = 3,
+  arrived = 4,
+  written_off = 5,
+  cancelled = 6,
+  incident = 7,
+  enquiry = 8,
+  claimed = 9,
+  claim_paid = 10,  // One provider paid its part (the last one completes the claim).
+};
+
+struct MovementHistoryEntry {
+  MovementEvent event = MovementEvent::declared;
+  Country country;  // Where it happened (the acting customs' country, or departure).
+  PartyId party{};
+  uint64_t at_ns = 0;
+};
+
+// A movement's history holds at most this many steps: declare, release, up to 15 crossings,
+// incident, enquiry, arrival or claim, write-off or payments of up to 9 providers... bounded.
+inline constexpr size_t movement_history_max = 32;
+
 struct Movement {
   Declaration declaration;
   uint32_t index = 0;
@@ -136,6 +161,9 @@ struct Movement {
   Amount claimed;            // Amount claimed by claim_country, in the base currency.
   Amount drawn;              // Part of it drawn from cover (the rest is uncovered duty).
   uint16_t paid_references = 0;  // Bit i: the draw on reference i has been paid.
+  uint64_t claimed_ns = 0;
+  uint8_t history_count = 0;
+  std::array<MovementHistoryEntry, movement_history_max> history{};
 };
 
 }  // namespace kervan

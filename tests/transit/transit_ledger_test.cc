@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "ledger/invariants.h"
+#include "ledger/transit/transit_queries.h"
 
 namespace kervan {
 namespace {
@@ -360,6 +361,63 @@ TEST_F(TransitSteps, AmendingBelowTheCoverInUseIsRefused) {
             TR::guarantee_status_not_allowed);
   EXPECT_EQ(ledger.amend_guarantee(now, provider, a.grn, eur(90'000'00), 100),
             TR::guarantee_not_valid);
+}
+
+TEST_F(TransitSteps, QueriesReportUsageExposureDutiesAndHistory) {
+  const GuaranteeSpec a = spec("HALYK0000060", GuaranteeType::comprehensive, 100'000'00);
+  GuaranteeSpec b = spec("HALYK0000061", GuaranteeType::comprehensive, 100'000'00);
+  b.principal = other_principal;
+  ASSERT_EQ(ledger.register_guarantee(now, provider, a), TR::ok);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, b), TR::ok);
+  const Declaration first = declaration("QUERY0000001", {{a.grn, 10'000'00}});
+  const Declaration second = declaration("QUERY0000002", {{a.grn, 20'000'00}});
+  Declaration third = declaration("QUERY0000003", {{b.grn, 7'000'00}});
+  third.principal = other_principal;
+  ASSERT_EQ(ledger.declare_movement(now, principal, first), TR::ok);
+  ASSERT_EQ(ledger.declare_movement(now, principal, second), TR::ok);
+  ASSERT_EQ(ledger.declare_movement(now, other_principal, third), TR::ok);
+  const uint64_t day1 = now + day_ns, day2 = now + 2 * day_ns, day3 = now + 3 * day_ns;
+  ASSERT_EQ(ledger.release_movement(day1, customs_cn, first.mrn), TR::ok);
+  ASSERT_EQ(ledger.release_movement(day2, customs_cn, second.mrn), TR::ok);
+  ASSERT_EQ(ledger.release_movement(day2, customs_cn, third.mrn), TR::ok);
+  ASSERT_EQ(ledger.record_crossing(day2, customs_kz, first.mrn, Country::of("KZ")), TR::ok);
+  ASSERT_EQ(ledger.record_arrival(day3, customs_uz, first.mrn), TR::ok);
+  ASSERT_EQ(ledger.raise_claim(day3, customs_kz, second.mrn, eur(25'000'00)), TR::ok);
+
+  const std::vector<GuaranteeUsage> usage = guarantee_usage(ledger, a.grn, 0, 0);
+  ASSERT_EQ(usage.size(), 2u);
+  EXPECT_EQ(usage[0].mrn, first.mrn);
+  EXPECT_EQ(usage[0].covered, eur(10'000'00));
+  EXPECT_EQ(usage[0].lock_ns, day1);
+  EXPECT_EQ(usage[0].release_ns, day3);
+  EXPECT_EQ(usage[1].state, MovementState::claimed);
+  EXPECT_EQ(guarantee_usage(ledger, a.grn, day2, day2).size(), 1u);  // Locked that day.
+
+  const std::vector<PrincipalExposure> exposure = provider_exposure(ledger, provider);
+  ASSERT_EQ(exposure.size(), 2u);
+  EXPECT_EQ(exposure[0].principal, principal);
+  EXPECT_EQ(exposure[0].reserved, eur(0));
+  EXPECT_EQ(exposure[0].drawn, eur(20'000'00));
+  EXPECT_EQ(exposure[1].principal, other_principal);
+  EXPECT_EQ(exposure[1].reserved, eur(7'000'00));
+  EXPECT_EQ(exposure[1].open_movements, 1u);
+
+  const DutyStatement kz = duty_statement(ledger, Country::of("KZ"), Currency::eur, day3, day3);
+  EXPECT_EQ(kz.claims, 1u);
+  EXPECT_EQ(kz.claimed, eur(25'000'00));
+  EXPECT_EQ(kz.drawn, eur(20'000'00));
+  EXPECT_EQ(kz.uncovered, eur(5'000'00));
+  EXPECT_EQ(duty_statement(ledger, Country::of("KZ"), Currency::eur, day1, day2).claims, 0u);
+
+  const Movement* m = ledger.movement(first.mrn);
+  ASSERT_EQ(m->history_count, 4u);
+  const MovementEvent expected[] = {MovementEvent::declared, MovementEvent::released,
+                                    MovementEvent::crossed, MovementEvent::arrived};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(movement_event_name(m->history[i].event), movement_event_name(expected[i]));
+  }
+  EXPECT_EQ(m->history[2].party, customs_kz);
+  EXPECT_EQ(m->history[2].at_ns, day2);
 }
 
 TEST(TransitKeys, GrnAndMrnKeysAreDistinctAndNeverZero) {
