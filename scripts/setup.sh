@@ -9,6 +9,7 @@ packages=(
   libabsl-dev                               # Abseil
   libsodium-dev                             # BLAKE2b digests (and Argon2id for access codes)
   liblmdb-dev lmdb-utils                    # the durable store
+  libtomlplusplus-dev                       # toml++ (header-only): reference data files
   libzmq3-dev cppzmq-dev                    # the API transport
   libgtest-dev libgmock-dev                 # tests
   libbenchmark-dev                          # benchmarks

@@ -1,0 +1,318 @@
+#include "ledger/transit/covered_amount.h"
+
+namespace kervan {
+namespace {
+
+struct ResolvedTariffs {
+  std::array<const CountryTariff*, cover_itinerary_countries_max> tariff{};
+  std::array<const TariffVersion*, cover_itinerary_countries_max> version{};
+};
+
+bool rule_is_known(SchemeRule rule) {
+  return rule == SchemeRule::regional || rule == SchemeRule::national ||
+         rule == SchemeRule::tir_like;
+}
+
+Amount eur_default(uint8_t unclassified_items) {
+  return Amount::from_minor(unclassified_item_default_eur_minor * unclassified_items,
+                            Currency::eur);
+}
+
+CoverError check_shape(const CoverRequest& request, CoverFault* where) {
+  if (!rule_is_known(request.rule)) return CoverError::scheme_rule_unknown;
+  if (request.itinerary.empty()) return CoverError::itinerary_empty;
+  if (request.itinerary.size() > cover_itinerary_countries_max) {
+    return CoverError::itinerary_too_long;
+  }
+  if (request.items.empty()) return CoverError::goods_empty;
+  if (request.items.size() > cover_goods_items_max) return CoverError::goods_too_many;
+  for (size_t i = 0; i < request.items.size(); ++i) {
+    const GoodsItem& item = request.items[i];
+    KERVAN_ASSERT(item.customs_value.currency() != Currency::none);
+    where->item_index = static_cast<uint8_t>(i);
+    if (item.hs6 != hs6_unclassified && !hs6_is_classified(item.hs6)) {
+      return CoverError::hs_code_invalid;
+    }
+    if (item.customs_value.minor() < 0) return CoverError::customs_value_negative;
+  }
+  where->item_index = 0;
+  return CoverError::ok;
+}
+
+CoverError resolve_tariffs(const CoverRequest& request, const TariffTable& tariffs,
+                           ResolvedTariffs* resolved, CoverFault* where) {
+  for (size_t i = 0; i < request.itinerary.size(); ++i) {
+    resolved->tariff[i] = tariffs.find(request.itinerary[i]);
+    if (resolved->tariff[i] == nullptr) {
+      *where =
+          CoverFault{.itinerary_index = static_cast<uint8_t>(i), .country = request.itinerary[i]};
+      return CoverError::no_tariff_for_country;
+    }
+  }
+  for (size_t i = 0; i < request.itinerary.size(); ++i) {
+    resolved->version[i] = tariff_version_in_force(*resolved->tariff[i], request.declared_on);
+    if (resolved->version[i] == nullptr) {
+      *where =
+          CoverFault{.itinerary_index = static_cast<uint8_t>(i), .country = request.itinerary[i]};
+      return CoverError::no_tariff_in_force;
+    }
+  }
+  return CoverError::ok;
+}
+
+// True when `from` converts to `to` on `date`; else *missing is the currency without a rate.
+bool has_rates(const ExchangeRateTable& rates, Currency from, Currency to, Date date,
+               Currency* missing) {
+  if (from == to) return true;
+  if (!rates.rate_at(from, date)) {
+    *missing = from;
+    return false;
+  }
+  if (!rates.rate_at(to, date)) {
+    *missing = to;
+    return false;
+  }
+  return true;
+}
+
+// Every conversion national_charges(), guarantee_charges() and apply_rule() make, in the
+// same order.
+CoverError check_rates(const CoverRequest& request, const ResolvedTariffs& resolved,
+                       uint8_t unclassified_items, const ExchangeRateTable& rates,
+                       CoverFault* where) {
+  const Date date = request.declared_on;
+  const Currency guarantee = request.guarantee_currency;
+  for (size_t i = 0; i < request.itinerary.size(); ++i) {
+    *where =
+        CoverFault{.itinerary_index = static_cast<uint8_t>(i), .country = request.itinerary[i]};
+    const Currency national = resolved.tariff[i]->currency;
+    for (size_t k = 0; k < request.items.size(); ++k) {
+      const GoodsItem& item = request.items[k];
+      where->item_index = static_cast<uint8_t>(k);
+      if (item.hs6 == hs6_unclassified) continue;
+      if (!has_rates(rates, item.customs_value.currency(), national, date, &where->currency)) {
+        return CoverError::no_rate_at_date;
+      }
+    }
+    where->item_index = 0;
+    const bool defaults = unclassified_items > 0;
+    if ((defaults && !has_rates(rates, Currency::eur, national, date, &where->currency)) ||
+        !has_rates(rates, national, guarantee, date, &where->currency) ||
+        (defaults && !has_rates(rates, Currency::eur, guarantee, date, &where->currency))) {
+      return CoverError::no_rate_at_date;
+    }
+  }
+  *where = CoverFault{};
+  if (request.rule == SchemeRule::tir_like &&
+      !has_rates(rates, Currency::eur, guarantee, date, &where->currency)) {
+    return CoverError::no_rate_at_date;
+  }
+  return CoverError::ok;
+}
+
+// *sum += value; false on overflow. REQUIRES: the same currency (the caller's invariant).
+bool accumulate(Amount* sum, Amount value) {
+  const MoneyError error = checked_add(*sum, value, sum);
+  KERVAN_ASSERT(error != MoneyError::currency_mismatch);
+  return error == MoneyError::ok;
+}
+
+// A conversion whose rates check_rates() found: only overflow can fail.
+bool convert_checked(const ExchangeRateTable& rates, Amount amount, Currency target, Date date,
+                     Amount* out) {
+  const ConvertError error = rates.convert(amount, target, date, out);
+  KERVAN_ASSERT(error == ConvertError::ok || error == ConvertError::overflow);
+  return error == ConvertError::ok;
+}
+
+// total = duty + excise + vat + unclassified; false on overflow.
+bool sum_total(ChargeAmounts* charges) {
+  charges->total = charges->duty;
+  return accumulate(&charges->total, charges->excise) &&
+         accumulate(&charges->total, charges->vat) &&
+         accumulate(&charges->total, charges->unclassified);
+}
+
+// The national charges of one country over all items. False on overflow.
+bool national_charges(const CoverRequest& request, const CountryTariff& tariff,
+                      const TariffVersion& version, uint8_t unclassified_items,
+                      const ExchangeRateTable& rates, ChargeAmounts* out) {
+  const Currency national = tariff.currency;
+  const Date date = request.declared_on;
+  ChargeAmounts charges{.duty = Amount::zero(national),
+                        .excise = Amount::zero(national),
+                        .vat = Amount::zero(national),
+                        .unclassified = Amount::zero(national),
+                        .total = Amount::zero(national)};
+  for (const GoodsItem& item : request.items) {
+    if (item.hs6 == hs6_unclassified) continue;
+    Amount value;
+    if (!convert_checked(rates, item.customs_value, national, date, &value)) return false;
+    DutyAmounts duties;
+    if (compute_duties(version, item.hs6, value, &duties) != MoneyError::ok) return false;
+    if (!accumulate(&charges.duty, duties.duty) || !accumulate(&charges.excise, duties.excise) ||
+        !accumulate(&charges.vat, duties.vat)) {
+      return false;
+    }
+  }
+  if (unclassified_items > 0 && !convert_checked(rates, eur_default(unclassified_items), national,
+                                                 date, &charges.unclassified)) {
+    return false;
+  }
+  if (!sum_total(&charges)) return false;
+  *out = charges;
+  return true;
+}
+
+// The same charges in the guarantee currency: each component converted once; the default
+// converted from EUR directly (not through the national amount). False on overflow.
+bool guarantee_charges(const CoverRequest& request, const ChargeAmounts& national,
+                       uint8_t unclassified_items, const ExchangeRateTable& rates,
+                       ChargeAmounts* out) {
+  const Currency target = request.guarantee_currency;
+  const Date date = request.declared_on;
+  ChargeAmounts charges;
+  charges.unclassified = Amount::zero(target);
+  if (!convert_checked(rates, national.duty, target, date, &charges.duty) ||
+      !convert_checked(rates, national.excise, target, date, &charges.excise) ||
+      !convert_checked(rates, national.vat, target, date, &charges.vat)) {
+    return false;
+  }
+  if (unclassified_items > 0 && !convert_checked(rates, eur_default(unclassified_items), target,
+                                                 date, &charges.unclassified)) {
+    return false;
+  }
+  if (!sum_total(&charges)) return false;
+  *out = charges;
+  return true;
+}
+
+// Applies the scheme rule to the per-country totals. False on overflow (of the cap only).
+bool apply_rule(const CoverRequest& request, const ExchangeRateTable& rates,
+                CoveredAmount* covered) {
+  if (request.rule == SchemeRule::national) {
+    covered->amounts_count = covered->countries_count;
+    for (size_t i = 0; i < covered->countries_count; ++i) {
+      covered->amounts[i] = covered->countries[i].guarantee.total;
+    }
+    return true;
+  }
+  uint8_t highest = 0;
+  for (uint8_t i = 1; i < covered->countries_count; ++i) {
+    if (covered->countries[i].guarantee.total.minor() >
+        covered->countries[highest].guarantee.total.minor()) {
+      highest = i;
+    }
+  }
+  covered->highest_index = highest;
+  covered->amounts_count = 1;
+  covered->amounts[0] = covered->countries[highest].guarantee.total;
+  if (request.rule == SchemeRule::tir_like) {
+    Amount cap;
+    const Amount cap_eur = Amount::from_minor(tir_cap_per_movement_eur_minor, Currency::eur);
+    if (!convert_checked(rates, cap_eur, request.guarantee_currency, request.declared_on, &cap)) {
+      return false;
+    }
+    covered->capped = covered->amounts[0].minor() > cap.minor();
+    if (covered->capped) covered->amounts[0] = cap;
+  }
+  return true;
+}
+
+CoverError compute(const CoverRequest& request, const ResolvedTariffs& resolved,
+                   uint8_t unclassified_items, const ExchangeRateTable& rates,
+                   CoveredAmount* covered, CoverFault* where) {
+  covered->rule = request.rule;
+  covered->currency = request.guarantee_currency;
+  covered->unclassified_items = unclassified_items;
+  covered->countries_count = static_cast<uint8_t>(request.itinerary.size());
+  for (size_t i = 0; i < request.itinerary.size(); ++i) {
+    *where =
+        CoverFault{.itinerary_index = static_cast<uint8_t>(i), .country = request.itinerary[i]};
+    CountryCover& country = covered->countries[i];
+    country.country = request.itinerary[i];
+    country.tariff_effective_from = resolved.version[i]->effective_from;
+    if (!national_charges(request, *resolved.tariff[i], *resolved.version[i], unclassified_items,
+                          rates, &country.national) ||
+        !guarantee_charges(request, country.national, unclassified_items, rates,
+                           &country.guarantee)) {
+      return CoverError::overflow;
+    }
+  }
+  *where = CoverFault{};
+  if (!apply_rule(request, rates, covered)) return CoverError::overflow;
+  return CoverError::ok;
+}
+
+}  // namespace
+
+std::string_view to_string(SchemeRule rule) {
+  switch (rule) {
+    case SchemeRule::regional:
+      return "regional";
+    case SchemeRule::national:
+      return "national";
+    case SchemeRule::tir_like:
+      return "tir_like";
+  }
+  return "unknown";
+}
+
+std::string_view result_name(CoverError error) {
+  switch (error) {
+    case CoverError::ok:
+      return "ok";
+    case CoverError::scheme_rule_unknown:
+      return "scheme_rule_unknown";
+    case CoverError::itinerary_empty:
+      return "itinerary_empty";
+    case CoverError::itinerary_too_long:
+      return "itinerary_too_long";
+    case CoverError::goods_empty:
+      return "goods_empty";
+    case CoverError::goods_too_many:
+      return "goods_too_many";
+    case CoverError::hs_code_invalid:
+      return "hs_code_invalid";
+    case CoverError::customs_value_negative:
+      return "customs_value_negative";
+    case CoverError::no_tariff_for_country:
+      return "no_tariff_for_country";
+    case CoverError::no_tariff_in_force:
+      return "no_tariff_in_force";
+    case CoverError::no_rate_at_date:
+      return "no_rate_at_date";
+    case CoverError::overflow:
+      return "overflow";
+  }
+  return "unknown";
+}
+
+CoverError compute_covered_amount(const CoverRequest& request, const TariffTable& tariffs,
+                                  const ExchangeRateTable& rates, CoveredAmount* out,
+                                  CoverFault* fault) noexcept {
+  KERVAN_ASSERT(currency_is_known(request.guarantee_currency));
+  CoverFault where;
+  CoverError error = check_shape(request, &where);
+  ResolvedTariffs resolved;
+  if (error == CoverError::ok) error = resolve_tariffs(request, tariffs, &resolved, &where);
+  uint8_t unclassified_items = 0;  // At most cover_goods_items_max once the shape is ok.
+  if (error == CoverError::ok) {
+    for (const GoodsItem& item : request.items) {
+      if (item.hs6 == hs6_unclassified) ++unclassified_items;
+    }
+    error = check_rates(request, resolved, unclassified_items, rates, &where);
+  }
+  CoveredAmount covered;
+  if (error == CoverError::ok) {
+    error = compute(request, resolved, unclassified_items, rates, &covered, &where);
+  }
+  if (error != CoverError::ok) {
+    if (fault != nullptr) *fault = where;
+    return error;
+  }
+  *out = covered;
+  return CoverError::ok;
+}
+
+}  // namespace kervan
