@@ -109,6 +109,7 @@ class Scenario {
   std::vector<uint32_t> corridor_of_;
   std::map<std::string, uint32_t> refusals_;
   uint64_t start_ns_ = 0;
+  uint64_t cut_off_ns_ = 0;
   bool failed_ = false;
   std::set<uint16_t> reported_;
   std::map<uint64_t, std::string> extra_names_;
@@ -415,15 +416,24 @@ bool Scenario::settle_claims() {
                  obligations.size(), std::string(result_name(r)).c_str());
     if (r != SettlementResult::ok) return false;
     print_settlement(result);
+    if (obligations.empty()) continue;
+    // The payments are ledger transfers, journaled like every other step.
+    const TransitResult paid = apply(cut_off_ns_, TransitCommand{
+                                                      .operation = TransitOperation::settle_claims,
+                                                      .actor = provider});
+    std::fprintf(out_, "    executed: %s\n", std::string(result_name(paid)).c_str());
+    if (paid != TransitResult::ok) return false;
   }
   return true;
 }
 
 bool Scenario::settle_union() {
-  // EAEU members on these corridors collect duties for the union; Belarus and Armenia take
-  // their shares too (their parties are not in the reference data: 9001, 9002).
+  // The operator acting for the EAEU distribution pool, and the customs of the members that
+  // are not on these corridors (Belarus, Armenia), so that each member has its party.
   const PartyId pool{9000};
-  extra_names_[9000] = "EAEU distribution pool";
+  extra_names_[9000] = "EAEU distribution pool (operator)";
+  std::vector<Party> parties = {{pool, PartyRole::operator_, Country::of("RU")}};
+  UnionDistribution eaeu;
   std::vector<UnionMember> members;
   for (const CountryShare& share : eaeu_shares_2019) {
     PartyId party = customs(share.country);
@@ -431,10 +441,19 @@ bool Scenario::settle_union() {
       party = PartyId{9001 + members.size()};
       extra_names_[static_cast<uint64_t>(party)] =
           "Customs of " + std::string(share.country.text()) + " (EAEU member)";
+      parties.push_back(Party{party, PartyRole::customs, share.country});
     }
     members.push_back(UnionMember{.country = share.country, .party = party,
                                   .share_percent = share.share_percent});
+    eaeu.members[eaeu.members_count] = share.country;
+    eaeu.shares_percent[eaeu.members_count++] = share.share_percent;
   }
+  for (const Party& party : parties) {
+    TransitCommand c{.operation = TransitOperation::register_party, .actor = party.id};
+    c.party = party;
+    apply(cut_off_ns_, c);
+  }
+  // The statement the distribution will execute, from the same engine and inputs.
   std::vector<Obligation> obligations;
   for (const UnionMember& member : members) {
     const DutyStatement s = duty_statement(store_->ledger(), member.country, Currency::eur, 0, 0);
@@ -456,7 +475,12 @@ bool Scenario::settle_union() {
                std::string(result_name(r)).c_str(), money(result.pooled_total).c_str());
   if (r != SettlementResult::ok) return false;
   print_settlement(result);
-  return true;
+  TransitCommand distribute{.operation = TransitOperation::distribute_union_duties,
+                            .actor = pool};
+  distribute.distribution = eaeu;
+  const TransitResult done = apply(cut_off_ns_, distribute);
+  std::fprintf(out_, "    executed: %s\n", std::string(result_name(done)).c_str());
+  return done == TransitResult::ok;
 }
 
 bool Scenario::reopen_and_compare() {
@@ -492,8 +516,10 @@ int Scenario::run() {
     handle(at, event);
   }
   if (failed_ || !store_->wait_durable(last_sequence_).ok()) return 1;
+  cut_off_ns_ = start_ns_ + 180 * day_ns;
   report();
-  const bool settled = settle_claims() && settle_union();
+  const bool settled = settle_claims() && settle_union() &&
+                       store_->wait_durable(last_sequence_).ok();
   const bool same = reopen_and_compare();
   if (options_.store_path.empty()) {
     store_.reset();

@@ -551,17 +551,18 @@ bool Loader::load_party(const toml::table& table, const std::string& path, Party
   if (role_node == nullptr || !read_string(*role_node, child(path, "role"), "customs", &role)) {
     return false;
   }
-  constexpr std::array<std::pair<std::string_view, PartyRole>, 4> roles = {{
+  constexpr std::array<std::pair<std::string_view, PartyRole>, 5> roles = {{
       {"provider", PartyRole::provider},
       {"customs", PartyRole::customs},
       {"principal", PartyRole::principal},
       {"analyst", PartyRole::analyst},
+      {"operator", PartyRole::operator_},
   }};
   const auto found = std::find_if(roles.begin(), roles.end(),
                                   [&role](const auto& known) { return known.first == role; });
   if (found == roles.end()) {
     return fail(LoadErrorCode::value_invalid, role_node->source(), child(path, "role"),
-                quoted(role) + " is not one of: provider, customs, principal, analyst");
+                quoted(role) + " is not one of: provider, customs, principal, analyst, operator");
   }
   party->party.role = found->second;
   const toml::node* name = required(table, "name", path);

@@ -65,6 +65,18 @@ bool get(ByteReader& r, Date* d) {
   return true;
 }
 
+void put(ByteWriter& w, Decimal d) {
+  w.i128(d.mantissa());
+  w.u8(d.scale());
+}
+bool get(ByteReader& r, Decimal* d) {
+  const i128 mantissa = r.i128();
+  const uint8_t scale = r.u8();
+  if (!r.ok() || scale > decimal_scale_max) return false;
+  *d = Decimal::from_parts(mantissa, scale);
+  return true;
+}
+
 // ---- Records --------------------------------------------------------------------------------
 
 void put(ByteWriter& w, const Party& p) {
@@ -76,7 +88,7 @@ bool get(ByteReader& r, Party* p) {
   p->id = PartyId{r.u64()};
   const uint8_t role = r.u8();
   p->role = static_cast<PartyRole>(role);
-  return r.ok() && role >= 1 && role <= 4 && get(r, &p->country);
+  return r.ok() && role >= 1 && role <= 5 && get(r, &p->country);
 }
 
 void put(ByteWriter& w, const GuaranteeSpec& s) {
@@ -163,6 +175,29 @@ bool get(ByteReader& r, Declaration* d) {
   return ok && r.ok();
 }
 
+void put(ByteWriter& w, const UnionDistribution& u) {
+  w.u8(u.members_count);
+  for (size_t i = 0; i < u.members_count; ++i) {
+    put(w, u.members[i]);
+    put(w, u.shares_percent[i]);
+  }
+  put(w, u.pool_share_percent);
+  put(w, u.retention_percent);
+  w.u16(currency_numeric(u.currency));
+}
+bool get(ByteReader& r, UnionDistribution* u) {
+  u->members_count = r.u8();
+  bool ok = r.ok() && u->members_count <= union_distribution_members_max;
+  for (size_t i = 0; ok && i < u->members_count; ++i) {
+    ok = get(r, &u->members[i]) && get(r, &u->shares_percent[i]);
+  }
+  ok = ok && get(r, &u->pool_share_percent) && get(r, &u->retention_percent);
+  const std::optional<Currency> currency = currency_from_numeric(r.u16());
+  if (!ok || !r.ok() || !currency) return false;
+  u->currency = *currency;
+  return true;
+}
+
 }  // namespace
 
 size_t encode_transit_command(const TransitCommand& c, std::span<uint8_t> out) {
@@ -191,6 +226,11 @@ size_t encode_transit_command(const TransitCommand& c, std::span<uint8_t> out) {
       put(w, c.mrn);
       put(w, c.amount);
       break;
+    case TransitOperation::settle_claims:
+      break;
+    case TransitOperation::distribute_union_duties:
+      put(w, c.distribution);
+      break;
     default:
       put(w, c.mrn);
       break;
@@ -203,7 +243,7 @@ bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out)
   TransitCommand c;
   const uint8_t operation = r.u8();
   c.actor = PartyId{r.u64()};
-  if (!r.ok() || operation < 1 || operation > 14) return false;
+  if (!r.ok() || operation < 1 || operation > 16) return false;
   c.operation = static_cast<TransitOperation>(operation);
   bool ok = true;
   switch (c.operation) {
@@ -223,6 +263,8 @@ bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out)
     }
     case TransitOperation::record_crossing: ok = get(r, &c.mrn) && get(r, &c.country); break;
     case TransitOperation::raise_claim: ok = get(r, &c.mrn) && get(r, &c.amount); break;
+    case TransitOperation::settle_claims: break;
+    case TransitOperation::distribute_union_duties: ok = get(r, &c.distribution); break;
     default: ok = get(r, &c.mrn); break;
   }
   if (!ok || !r.done()) return false;
@@ -254,6 +296,9 @@ TransitResult apply_transit_command(TransitLedger& ledger, uint64_t now_ns,
     case TransitOperation::raise_claim: return ledger.raise_claim(now_ns, c.actor, c.mrn, c.amount);
     case TransitOperation::record_claim_paid:
       return ledger.record_claim_paid(now_ns, c.actor, c.mrn);
+    case TransitOperation::settle_claims: return ledger.settle_claims(now_ns, c.actor);
+    case TransitOperation::distribute_union_duties:
+      return ledger.distribute_union_duties(now_ns, c.actor, c.distribution);
   }
   KERVAN_UNREACHABLE();
 }

@@ -27,6 +27,8 @@ enum class TransitOperation : uint8_t {
   open_enquiry = 12,
   raise_claim = 13,
   record_claim_paid = 14,
+  settle_claims = 15,
+  distribute_union_duties = 16,
 };
 
 // The fields a step uses; the others stay default.
@@ -43,6 +45,7 @@ struct TransitCommand {
   Date date{};                // Liability liberation (status: cancelled).
   Mrn mrn{};                  // Movement steps after declaration.
   Country country{};          // Crossing.
+  UnionDistribution distribution{};  // distribute_union_duties
 };
 
 // Codes the command into `out`; returns the bytes written, or 0 when it does not fit.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/assert.h"
+#include "ledger/transit/settlement.h"
 
 namespace kervan {
 
@@ -18,6 +19,7 @@ enum class AccountKind : uint8_t {
   movement_cover = 3,
   country_receivable = 4,
   country_collected = 5,
+  union_pool = 6,
 };
 enum class TransferCode : uint16_t {
   register_cover = 1,
@@ -27,6 +29,7 @@ enum class TransferCode : uint16_t {
   claim_draw = 5,
   claim_to_receivable = 6,
   claim_paid = 7,
+  union_distribution = 8,
 };
 
 constexpr u128 id_of(AccountKind kind, u128 payload) {
@@ -44,6 +47,10 @@ u128 receivable_account(Country country, PartyId provider, Currency currency) {
   return id_of(AccountKind::country_receivable,
                (u128{country.code()} << 80) | (u128{static_cast<uint64_t>(provider)} << 16) |
                    currency_numeric(currency));
+}
+u128 pool_account(PartyId pool, Currency currency) {
+  return id_of(AccountKind::union_pool,
+               (u128{static_cast<uint64_t>(pool)} << 16) | currency_numeric(currency));
 }
 u128 collected_account(Country country, Currency currency) {
   return id_of(AccountKind::country_collected,
@@ -205,7 +212,8 @@ DutyLedger* TransitLedger::duty_ledger(Country country, Currency currency) {
                                .suspended = Amount::zero(currency),
                                .claimed = Amount::zero(currency),
                                .drawn = Amount::zero(currency),
-                               .collected = Amount::zero(currency)});
+                               .collected = Amount::zero(currency),
+                               .distributed = Amount::zero(currency)});
   return &duties_.back();
 }
 
@@ -876,6 +884,106 @@ TransitResult TransitLedger::record_claim_paid(uint64_t now_ns, PartyId actor, c
   }
   if (all_paid) m->state = MovementState::claim_paid;
   remember(*m, MovementEvent::claim_paid, actor, now_ns);
+  return TR::ok;
+}
+
+// ---- Settlement -----------------------------------------------------------------------------
+
+TransitResult TransitLedger::settle_claims(uint64_t now_ns, PartyId actor) {
+  if (const TR result = role_check(actor, PartyRole::provider); result != TR::ok) return result;
+  uint32_t paid = 0;
+  for (Movement& m : movements_) {
+    if (m.state != MovementState::claimed) continue;
+    const TR result = record_claim_paid(now_ns, actor, m.declaration.mrn);
+    if (result == TR::ok) {
+      paid += 1;
+    } else if (result != TR::party_role_not_allowed) {
+      return result;  // Only a capacity limit can stop a payment the checks allowed.
+    }
+  }
+  return paid == 0 ? TR::nothing_to_settle : TR::ok;
+}
+
+const Party* TransitLedger::customs_party_of(Country country) const {
+  for (const Party& p : parties_) {
+    if (p.role == PartyRole::customs && p.country == country) return &p;
+  }
+  return nullptr;
+}
+
+TransitResult TransitLedger::distribute_union_duties(uint64_t now_ns, PartyId actor,
+                                                     const UnionDistribution& u) {
+  if (const TR result = role_check(actor, PartyRole::operator_); result != TR::ok) return result;
+  if (u.members_count == 0 || u.members_count > union_distribution_members_max) {
+    return TR::settlement_refused;
+  }
+  std::array<UnionMember, union_distribution_members_max> members{};
+  std::array<Obligation, union_distribution_members_max> obligations{};
+  size_t owing = 0;
+  for (size_t i = 0; i < u.members_count; ++i) {
+    const Party* customs = customs_party_of(u.members[i]);
+    if (customs == nullptr) return TR::party_not_found;
+    members[i] = UnionMember{.country = u.members[i], .party = customs->id,
+                             .share_percent = u.shares_percent[i]};
+    const DutyLedger* duty = duty_ledger(u.members[i], u.currency);
+    if (duty == nullptr) return TR::capacity_reached;
+    Amount due;
+    if (checked_sub(duty->collected, duty->distributed, &due) != MoneyError::ok) {
+      return TR::amount_overflow;
+    }
+    if (due.minor() == 0) continue;
+    obligations[owing++] = Obligation{.payer = customs->id, .payee = actor, .amount = due,
+                                      .kind = ObligationKind::duty_collected_for_union,
+                                      .country = u.members[i]};
+  }
+  if (owing == 0) return TR::nothing_to_settle;
+  SettlementOutput out;
+  const SettlementResult settled = settle(
+      SettlementInput{.currency = u.currency,
+                      .customs_union = CustomsUnion{.members = std::span(members).first(u.members_count),
+                                                    .pool_party = actor,
+                                                    .pool_share_percent = u.pool_share_percent,
+                                                    .retention_percent = u.retention_percent},
+                      .obligations = std::span(obligations).first(owing)},
+      &out);
+  if (settled != SettlementResult::ok) return TR::settlement_refused;
+  // Each party's account: the pool's, or the member country's collected duties.
+  // Every party of an instruction is the pool (the actor) or a member's customs party.
+  const auto account_of = [&](PartyId party) {
+    if (party == actor) return pool_account(actor, u.currency);
+    return collected_account(this->party(party)->country, u.currency);
+  };
+  std::array<Account, union_distribution_members_max + 1> accounts{};
+  accounts[0] = make_account(pool_account(actor, u.currency), u.currency, AccountKind::union_pool);
+  for (size_t i = 0; i < u.members_count; ++i) {
+    accounts[i + 1] = make_account(collected_account(u.members[i], u.currency), u.currency,
+                                   AccountKind::country_collected);
+  }
+  if (const TR r = ensure_accounts(now_ns, std::span(accounts).first(u.members_count + 1u));
+      r != TR::ok) {
+    return r;
+  }
+  std::array<Transfer, guarantee_references_max * 2> transfers{};
+  KERVAN_ASSERT(out.instructions.size() <= transfers.size());
+  distributions_ += 1;
+  for (size_t i = 0; i < out.instructions.size(); ++i) {
+    const PaymentInstruction& p = out.instructions[i];
+    transfers[i] = make_transfer(
+        transfer_id(TransferCode::union_distribution, distributions_, 0, uint32_t(i)),
+        account_of(p.payer), account_of(p.payee), p.amount.minor(), u.currency,
+        TransferCode::union_distribution);
+  }
+  if (!out.instructions.empty()) {
+    if (const TR r = apply_linked(now_ns, std::span(transfers).first(out.instructions.size()));
+        r != TR::ok) {
+      return r;
+    }
+  }
+  for (size_t i = 0; i < owing; ++i) {
+    DutyLedger* duty = duty_ledger(obligations[i].country, u.currency);
+    KERVAN_ASSERT(checked_add(duty->distributed, obligations[i].amount, &duty->distributed) ==
+                  MoneyError::ok);
+  }
   return TR::ok;
 }
 

@@ -45,6 +45,7 @@ struct DutyLedger {
   Amount claimed;     // Due on irregularities, as claimed.
   Amount drawn;       // Of that, drawn from guarantees: receivable from providers.
   Amount collected;   // Paid by the providers.
+  Amount distributed; // Of that, already passed through a customs-union distribution.
 };
 
 class TransitLedger {
@@ -89,6 +90,16 @@ class TransitLedger {
   // The provider of the claimed guarantees has paid the country.
   TransitResult record_claim_paid(uint64_t now_ns, PartyId actor, const Mrn& mrn);
 
+  // Settlement at a cut-off (docs/settlement.md). The provider pays every claim drawn on its
+  // guarantees and not yet paid (nothing_to_settle when there is none).
+  TransitResult settle_claims(uint64_t now_ns, PartyId actor);
+  // The operator, acting for the union's distribution pool, distributes the duties its member
+  // countries collected since the last distribution: retention, pooling, shares and netting by
+  // the settlement engine, then one linked chain of transfers between the countries' collected
+  // accounts and the pool's account. Every member needs a registered customs party.
+  TransitResult distribute_union_duties(uint64_t now_ns, PartyId actor,
+                                        const UnionDistribution& distribution);
+
   // Queries (nullptr when absent).
   const Party* party(PartyId id) const;
   const Guarantee* guarantee(const Grn& grn) const;
@@ -114,6 +125,7 @@ class TransitLedger {
   Guarantee* find_guarantee(const Grn& grn);
   DutyLedger* duty_ledger(Country country, Currency currency);
   TransitResult void_reservations(uint64_t now_ns, Movement& movement);
+  const Party* customs_party_of(Country country) const;
   void remember(Movement& movement, MovementEvent event, PartyId actor, uint64_t now_ns);
 
   TransitConfig config_;
@@ -125,6 +137,7 @@ class TransitLedger {
   FixedVector<Movement> movements_;
   IdTable movement_ids_;
   FixedVector<DutyLedger> duties_;
+  uint32_t distributions_ = 0;  // Numbers the transfers of each union distribution.
 };
 
 // Keys for the id tables: a GRN or MRN packed losslessly into 128 bits (base 37 over its

@@ -44,13 +44,15 @@ namespace kervan {
   X(time_limit_not_passed, 31)     /* An enquiry before the time limit. */              \
   X(claim_by_other_country, 32)    /* Claimed already, by another country. */           \
   X(capacity_reached, 33)                                                               \
-  X(ledger_refused, 34)            /* The core refused a transfer (a bug if seen). */
+  X(ledger_refused, 34)            /* The core refused a transfer (a bug if seen). */  \
+  X(settlement_refused, 35)        /* The union's configuration or amounts are invalid. */ \
+  X(nothing_to_settle, 36)
 
 #define KERVAN_ENUM_VALUE(name, number) name = number,
 enum class TransitResult : uint8_t { KERVAN_TRANSIT_RESULTS(KERVAN_ENUM_VALUE) };
 #undef KERVAN_ENUM_VALUE
 
-inline constexpr uint8_t transit_result_max = 34;
+inline constexpr uint8_t transit_result_max = 36;
 
 std::string_view result_name(TransitResult result);
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/amount.h"
+#include "core/decimal.h"
 #include "core/country.h"
 #include "core/reference_number.h"
 #include "core/time.h"
@@ -15,7 +16,13 @@ namespace kervan {
 enum class PartyId : uint64_t {};
 
 // DO NOT CHANGE the numbers: stored and sent.
-enum class PartyRole : uint8_t { provider = 1, customs = 2, principal = 3, analyst = 4 };
+enum class PartyRole : uint8_t {
+  provider = 1,
+  customs = 2,
+  principal = 3,
+  analyst = 4,
+  operator_ = 5,  // Runs settlements; acts for a customs union's distribution pool.
+};
 
 struct Party {
   PartyId id{};
@@ -164,6 +171,23 @@ struct Movement {
   uint64_t claimed_ns = 0;
   uint8_t history_count = 0;
   std::array<MovementHistoryEntry, movement_history_max> history{};
+};
+
+}  // namespace kervan
+
+namespace kervan {
+
+inline constexpr size_t union_distribution_members_max = 8;
+
+// A customs union's distribution of the duties its members collected (EAEU-style shares, EU-style
+// retention): docs/settlement.md. Shares of members + pool_share_percent must be 100.
+struct UnionDistribution {
+  uint8_t members_count = 0;
+  std::array<Country, union_distribution_members_max> members{};
+  std::array<Decimal, union_distribution_members_max> shares_percent{};
+  Decimal pool_share_percent{};
+  Decimal retention_percent{};
+  Currency currency = Currency::eur;
 };
 
 }  // namespace kervan

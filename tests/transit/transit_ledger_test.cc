@@ -420,6 +420,67 @@ TEST_F(TransitSteps, QueriesReportUsageExposureDutiesAndHistory) {
   EXPECT_EQ(m->history[2].at_ns, day2);
 }
 
+TEST_F(TransitSteps, SettlementPaysClaimsAndDistributesUnionDutiesAsTransfers) {
+  constexpr PartyId pool{50}, customs_ru{14}, customs_by{15}, customs_am{16};
+  ASSERT_EQ(ledger.register_party(now, {pool, PartyRole::operator_, Country::of("KZ")}), TR::ok);
+  ASSERT_EQ(ledger.register_party(now, {customs_ru, PartyRole::customs, Country::of("RU")}),
+            TR::ok);
+  ASSERT_EQ(ledger.register_party(now, {customs_by, PartyRole::customs, Country::of("BY")}),
+            TR::ok);
+  const GuaranteeSpec a = spec("HALYK0000070", GuaranteeType::comprehensive, 900'000'00);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, a), TR::ok);
+  // Two claims by KZ, none paid yet.
+  for (const char* serial : {"SETTLE000001", "SETTLE000002"}) {
+    const Declaration d = declaration(serial, {{a.grn, 100'000'00}});
+    ASSERT_EQ(ledger.declare_movement(now, principal, d), TR::ok);
+    ASSERT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::ok);
+    ASSERT_EQ(ledger.raise_claim(now, customs_kz, d.mrn, eur(50'000'01)), TR::ok);
+  }
+  EXPECT_EQ(ledger.settle_claims(now, customs_kz), TR::party_role_not_allowed);
+  EXPECT_EQ(ledger.settle_claims(now, other_provider), TR::nothing_to_settle);
+  ASSERT_EQ(ledger.settle_claims(now, provider), TR::ok);
+  EXPECT_EQ(ledger.settle_claims(now, provider), TR::nothing_to_settle);
+
+  UnionDistribution eaeu;
+  eaeu.members_count = 5;
+  const char* codes[] = {"RU", "KZ", "BY", "KG", "AM"};
+  const Decimal shares[] = {Decimal::from_parts(85065, 3), Decimal::from_parts(6955, 3),
+                            Decimal::from_parts(486, 2), Decimal::from_parts(19, 1),
+                            Decimal::from_parts(122, 2)};
+  for (size_t i = 0; i < 5; ++i) {
+    ASSERT_EQ(Country::parse(codes[i], &eaeu.members[i]), CountryError::ok);
+    eaeu.shares_percent[i] = shares[i];
+  }
+  EXPECT_EQ(ledger.distribute_union_duties(now, provider, eaeu), TR::party_role_not_allowed);
+  EXPECT_EQ(ledger.distribute_union_duties(now, pool, eaeu), TR::party_not_found);  // No AM.
+  ASSERT_EQ(ledger.register_party(now, {customs_am, PartyRole::customs, Country::of("AM")}),
+            TR::ok);
+  UnionDistribution wrong = eaeu;
+  wrong.shares_percent[0] = Decimal::from_integer(80);  // Shares sum to 94.935.
+  EXPECT_EQ(ledger.distribute_union_duties(now, pool, wrong), TR::settlement_refused);
+
+  const uint32_t transfers_before = ledger.ledger().transfers_count();
+  ASSERT_EQ(ledger.distribute_union_duties(now, pool, eaeu), TR::ok);
+  EXPECT_GT(ledger.ledger().transfers_count(), transfers_before);
+  EXPECT_EQ(ledger.distribute_union_duties(now, pool, eaeu), TR::nothing_to_settle);
+  // KZ collected 100,000.02 and keeps its 6.955 %; RU gets 85.065 %: the split of the pool,
+  // conserved to the cent across the five members (docs/settlement.md).
+  i128 total = 0;
+  for (const DutyLedger& d : ledger.duty_ledgers()) {
+    if (d.country == Country::of("KZ")) {
+      EXPECT_EQ(d.collected, eur(100'000'02));
+      EXPECT_EQ(d.distributed, eur(100'000'02));
+    }
+  }
+  for (const Account& account : ledger.ledger().accounts()) {
+    if ((account.id >> 120) == 5) {  // Countries' collected duties.
+      total += static_cast<i128>(account.credits_posted) - static_cast<i128>(account.debits_posted);
+    }
+  }
+  EXPECT_EQ(total, 100'000'02);  // Nothing created or lost: the pool kept nothing.
+  EXPECT_TRUE(check_invariants(ledger.ledger()).ok());
+}
+
 TEST(TransitKeys, GrnAndMrnKeysAreDistinctAndNeverZero) {
   const Grn a = make_grn(26, Country::of("KZ"), "000000000001");
   const Grn b = make_grn(26, Country::of("KZ"), "000000000002");
