@@ -379,6 +379,15 @@ GuaranteeBalance TransitLedger::balance(const Guarantee& g) const {
       .open_movements = g.open_movements};
 }
 
+bool TransitLedger::access_code_matches(const Grn& grn, std::string_view code) const {
+  const Guarantee* g = guarantee(grn);
+  if (g == nullptr) return false;
+  for (size_t i = 0; i < g->spec.access_codes_count; ++i) {
+    if (verify_access_code(code, g->spec.access_codes[i])) return true;
+  }
+  return false;
+}
+
 TransitResult TransitLedger::amend_guarantee(uint64_t now_ns, PartyId actor, const Grn& grn,
                                              Amount reference_amount, uint8_t reduction_percent) {
   if (const TR result = role_check(actor, PartyRole::provider); result != TR::ok) return result;
@@ -542,6 +551,13 @@ TransitResult TransitLedger::check_reference(uint64_t now_ns, const Declaration&
   }
   if (reference.amount_concerned.currency() != g->spec.reference_amount.currency()) {
     return TR::currency_not_supported;
+  }
+  // A TIR-like chain secures at most EUR 100,000 per movement (TIR Convention, Annex 6 and the
+  // IRU's recommended cap): a larger amount concerned is not this guarantee's to cover.
+  if (g->spec.type == GuaranteeType::tir_chain && reference.amount_concerned.currency() ==
+                                                      Currency::eur &&
+      reference.amount_concerned.minor() > tir_cap_eur_minor) {
+    return TR::amount_not_sufficient;
   }
   return TR::ok;
 }

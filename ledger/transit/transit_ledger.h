@@ -105,6 +105,9 @@ class TransitLedger {
   const Guarantee* guarantee(const Grn& grn) const;
   const Movement* movement(const Mrn& mrn) const;
   GuaranteeBalance balance(const Guarantee& guarantee) const;
+  // At the edge, before a declaration's reference says access_code_valid: does `code` match one
+  // of the guarantee's stored access codes? (Argon2id: tens of milliseconds.)
+  bool access_code_matches(const Grn& grn, std::string_view code) const;
   std::span<const Guarantee> guarantees() const { return guarantees_; }
   std::span<const Movement> movements() const { return movements_; }
   std::span<const DutyLedger> duty_ledgers() const { return duties_; }

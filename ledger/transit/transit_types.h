@@ -8,6 +8,7 @@
 #include "core/amount.h"
 #include "core/decimal.h"
 #include "core/country.h"
+#include "core/password_hash.h"
 #include "core/reference_number.h"
 #include "core/time.h"
 
@@ -47,12 +48,12 @@ enum class GuaranteeStatus : uint8_t { active = 1, suspended = 2, revoked = 3, c
 inline constexpr size_t guarantee_countries_max = 16;
 inline constexpr size_t sensitive_headings_max = 8;
 inline constexpr size_t access_codes_max = 4;
-inline constexpr size_t access_code_hash_bytes = 128;  // An Argon2id string (libsodium).
+inline constexpr size_t access_code_hash_bytes = password_hash_bytes;  // Argon2id string.
 // The fixed amount of a voucher (TC32), and the cap of a TIR-like chain per movement, in EUR.
 inline constexpr i128 voucher_amount_eur_minor = 10'000'00;
 inline constexpr i128 tir_cap_eur_minor = 100'000'00;
 
-using AccessCodeHash = std::array<char, access_code_hash_bytes>;
+using AccessCodeHash = PasswordHash;
 
 // What a provider registers.
 struct GuaranteeSpec {

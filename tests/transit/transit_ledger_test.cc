@@ -481,6 +481,46 @@ TEST_F(TransitSteps, SettlementPaysClaimsAndDistributesUnionDutiesAsTransfers) {
   EXPECT_TRUE(check_invariants(ledger.ledger()).ok());
 }
 
+TEST_F(TransitSteps, AWaiverMonitorsWithoutLimitingAndATirChainCapsEachMovement) {
+  const GuaranteeSpec waiver = spec("HALYK0000080", GuaranteeType::waiver, 10'000'00, 0);
+  const GuaranteeSpec tir = spec("IRU000000080", GuaranteeType::tir_chain, 5'000'000'00);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, waiver), TR::ok);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, tir), TR::ok);
+  // A waiver's amount is 0 % of the reference, yet it secures: it only monitors.
+  const Declaration big = declaration("WAIVER000001", {{waiver.grn, 50'000'00}});
+  ASSERT_EQ(ledger.declare_movement(now, principal, big), TR::ok);
+  EXPECT_EQ(ledger.check_movement(now, customs_cn, big.mrn), TR::ok);
+  EXPECT_EQ(ledger.release_movement(now, customs_cn, big.mrn), TR::ok);
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(waiver.grn)).reserved, eur(50'000'00));
+  // TIR: up to EUR 100,000 per movement, whatever the chain's total.
+  const Declaration capped = declaration("TIRCAP000001", {{tir.grn, 100'000'00}});
+  const Declaration over = declaration("TIRCAP000002", {{tir.grn, 100'000'01}});
+  ASSERT_EQ(ledger.declare_movement(now, principal, capped), TR::ok);
+  ASSERT_EQ(ledger.declare_movement(now, principal, over), TR::ok);
+  EXPECT_EQ(ledger.release_movement(now, customs_cn, capped.mrn), TR::ok);
+  EXPECT_EQ(ledger.check_movement(now, customs_cn, over.mrn), TR::amount_not_sufficient);
+  EXPECT_EQ(ledger.release_movement(now, customs_cn, over.mrn), TR::amount_not_sufficient);
+  EXPECT_TRUE(check_invariants(ledger.ledger()).ok());
+}
+
+TEST_F(TransitSteps, AccessCodesAreStoredHashedAndCheckedAtTheEdge) {
+  GuaranteeSpec g = spec("HALYK0000090", GuaranteeType::comprehensive, 10'000'00);
+  g.access_codes_count = 2;
+  ASSERT_EQ(hash_access_code("A1B2", &g.access_codes[0]), PasswordHashError::ok);
+  ASSERT_EQ(hash_access_code("ZZ99", &g.access_codes[1]), PasswordHashError::ok);
+  ASSERT_EQ(ledger.register_guarantee(now, provider, g), TR::ok);
+  EXPECT_TRUE(ledger.access_code_matches(g.grn, "a1b2"));
+  EXPECT_TRUE(ledger.access_code_matches(g.grn, "ZZ99"));
+  EXPECT_FALSE(ledger.access_code_matches(g.grn, "0000"));
+  EXPECT_FALSE(ledger.access_code_matches(make_grn(26, Country::of("KZ"), "NOTREGISTERD"),
+                                          "A1B2"));
+  // The declaration carries the edge's verdict; a wrong code is G03 at release.
+  Declaration d = declaration("ACCESS000001", {{g.grn, 1'000'00}});
+  d.references[0].access_code_valid = ledger.access_code_matches(g.grn, "0000");
+  ASSERT_EQ(ledger.declare_movement(now, principal, d), TR::ok);
+  EXPECT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::access_code_not_valid);
+}
+
 TEST(TransitKeys, GrnAndMrnKeysAreDistinctAndNeverZero) {
   const Grn a = make_grn(26, Country::of("KZ"), "000000000001");
   const Grn b = make_grn(26, Country::of("KZ"), "000000000002");
