@@ -226,8 +226,10 @@ void Scenario::declare(uint32_t k) {
     d.itinerary[i] = route.countries[i];
     d.duties[i] = covered.countries[i].guarantee.total;
   }
-  d.headings_count = static_cast<uint8_t>(item_count);
-  for (size_t i = 0; i < item_count; ++i) d.headings[i] = items[i].hs6 / 100;
+  d.goods_count = static_cast<uint8_t>(item_count);
+  for (size_t i = 0; i < item_count; ++i) {
+    d.goods[i] = GoodsLine{.hs6 = items[i].hs6, .value = items[i].customs_value};
+  }
   d.time_limit_ns = at + 8 * day_ns;
   d.references_count = 1;
   char grn_serial[13];
@@ -235,7 +237,8 @@ void Scenario::declare(uint32_t k) {
   d.references[0] = GuaranteeReference{
       .grn = make_grn(26, guarantee_country(principal), grn_serial),
       .amount_concerned = covered.amounts[0],
-      .access_code_valid = true};
+      .access_code_valid = true,
+      .leg = whole_movement};
   if (const TransitResult r = apply(at, c); r != TransitResult::ok) {
     refusals_[std::string("declare: ") + std::string(result_name(r))] += 1;
     return;

@@ -141,14 +141,18 @@ void put(ByteWriter& w, const Declaration& d) {
     put(w, d.itinerary[i]);
     put(w, d.duties[i]);
   }
-  w.u8(d.headings_count);
-  for (size_t i = 0; i < d.headings_count; ++i) w.u32(d.headings[i]);
+  w.u8(d.goods_count);
+  for (size_t i = 0; i < d.goods_count; ++i) {
+    w.u32(d.goods[i].hs6);
+    put(w, d.goods[i].value);
+  }
   w.u64(d.time_limit_ns);
   w.u8(d.references_count);
   for (size_t i = 0; i < d.references_count; ++i) {
     put(w, d.references[i].grn);
     put(w, d.references[i].amount_concerned);
     w.u8(d.references[i].access_code_valid ? 1 : 0);
+    w.u8(d.references[i].leg);
   }
 }
 bool get(ByteReader& r, Declaration* d) {
@@ -159,9 +163,12 @@ bool get(ByteReader& r, Declaration* d) {
   for (size_t i = 0; ok && i < d->itinerary_count; ++i) {
     ok = get(r, &d->itinerary[i]) && get(r, &d->duties[i]);
   }
-  d->headings_count = r.u8();
-  ok = ok && d->headings_count <= goods_headings_max;
-  for (size_t i = 0; ok && i < d->headings_count; ++i) d->headings[i] = r.u32();
+  d->goods_count = r.u8();
+  ok = ok && d->goods_count <= goods_items_max;
+  for (size_t i = 0; ok && i < d->goods_count; ++i) {
+    d->goods[i].hs6 = r.u32();
+    ok = get(r, &d->goods[i].value);
+  }
   d->time_limit_ns = r.u64();
   d->references_count = r.u8();
   ok = ok && d->references_count <= guarantee_references_max;
@@ -171,6 +178,7 @@ bool get(ByteReader& r, Declaration* d) {
     const uint8_t valid = r.u8();
     ok = ok && valid <= 1;
     ref.access_code_valid = valid == 1;
+    ref.leg = r.u8();
   }
   return ok && r.ok();
 }

@@ -449,16 +449,19 @@ namespace {
 bool same_declaration(const Declaration& a, const Declaration& b) {
   if (a.principal != b.principal || a.itinerary_count != b.itinerary_count ||
       a.itinerary != b.itinerary || a.time_limit_ns != b.time_limit_ns ||
-      a.references_count != b.references_count || a.headings_count != b.headings_count ||
-      a.headings != b.headings) {
+      a.references_count != b.references_count || a.goods_count != b.goods_count) {
     return false;
+  }
+  for (size_t i = 0; i < a.goods_count; ++i) {
+    if (a.goods[i].hs6 != b.goods[i].hs6 || !(a.goods[i].value == b.goods[i].value)) return false;
   }
   for (size_t i = 0; i < a.itinerary_count; ++i) {
     if (!(a.duties[i] == b.duties[i])) return false;
   }
   for (size_t i = 0; i < a.references_count; ++i) {
     if (!(a.references[i].grn == b.references[i].grn) ||
-        !(a.references[i].amount_concerned == b.references[i].amount_concerned)) {
+        !(a.references[i].amount_concerned == b.references[i].amount_concerned) ||
+        a.references[i].leg != b.references[i].leg) {
       return false;
     }
   }
@@ -473,7 +476,15 @@ TransitResult validate_declaration(const Declaration& d, Currency base_currency)
       return TR::amount_invalid;
     }
   }
-  if (d.headings_count > goods_headings_max) return TR::goods_invalid;
+  if (d.goods_count > goods_items_max) return TR::goods_invalid;
+  for (size_t i = 0; i < d.goods_count; ++i) {
+    const GoodsLine& line = d.goods[i];
+    const bool classified = line.hs6 >= 10'000 && line.hs6 <= 999'999;
+    if ((line.hs6 != 0 && !classified) || line.value.minor() < 0 ||
+        !currency_is_known(line.value.currency())) {
+      return TR::goods_invalid;
+    }
+  }
   if (d.references_count == 0 || d.references_count > guarantee_references_max) {
     return TR::guarantee_references_invalid;
   }
@@ -484,6 +495,9 @@ TransitResult validate_declaration(const Declaration& d, Currency base_currency)
     // One currency per movement: a claim draws in it from every reference.
     if (r.amount_concerned.currency() != currency) return TR::currency_not_supported;
     if (r.amount_concerned.minor() <= 0) return TR::amount_invalid;
+    if (r.leg != whole_movement && r.leg >= d.itinerary_count) {
+      return TR::guarantee_references_invalid;
+    }
     for (size_t j = 0; j < i; ++j) {
       if (d.references[j].grn == r.grn) return TR::guarantee_references_invalid;
     }
@@ -538,14 +552,19 @@ TransitResult TransitLedger::check_reference(uint64_t now_ns, const Declaration&
     return g->spec.type == GuaranteeType::voucher ? TR::voucher_already_used
                                                   : TR::individual_guarantee_already_used;
   }
-  for (size_t i = 0; i < d.headings_count; ++i) {
+  for (size_t i = 0; i < d.goods_count; ++i) {
     const auto* begin = g->spec.sensitive_headings.begin();
     const auto* end = begin + g->spec.sensitive_count;
-    if (std::find(begin, end, d.headings[i]) != end) return TR::not_valid_for_sensitive_goods;
+    const uint32_t heading = d.goods[i].hs6 / 100;
+    if (heading != 0 && std::find(begin, end, heading) != end) {
+      return TR::not_valid_for_sensitive_goods;
+    }
   }
   if (g->spec.countries_count > 0) {
+    // A leg's guarantee must be valid in that leg's country; the others in every country.
     const std::span<const Country> valid(g->spec.countries.data(), g->spec.countries_count);
     for (size_t i = 0; i < d.itinerary_count; ++i) {
+      if (reference.leg != whole_movement && reference.leg != i) continue;
       if (!contains(valid, d.itinerary[i])) return TR::not_valid_for_country;
     }
   }
@@ -667,7 +686,17 @@ TransitResult TransitLedger::record_crossing(uint64_t now_ns, PartyId actor, con
       std::find(itinerary.begin(), itinerary.end(), country) - itinerary.begin());
   if (position <= m->crossings) return TR::exists;
   if (position != size_t{m->crossings} + 1u) return TR::movement_state_not_allowed;
+  // National scheme: the goods left the legs before `position`; their guarantees are discharged.
+  uint16_t leaving = 0;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    const uint16_t bit = static_cast<uint16_t>(1u << i);
+    if (d.references[i].leg < position && (m->discharged_references & bit) == 0) leaving |= bit;
+  }
+  if (leaving != 0) {
+    if (const TR result = void_reservations(now_ns, *m, leaving); result != TR::ok) return result;
+  }
   m->crossings = static_cast<uint8_t>(position);
+  release_duties(*m, position);
   remember(*m, MovementEvent::crossed, actor, now_ns);
   return TR::ok;
 }
@@ -680,18 +709,47 @@ void TransitLedger::remember(Movement& m, MovementEvent event, PartyId actor, ui
       MovementHistoryEntry{.event = event, .country = who->country, .party = actor, .at_ns = now_ns};
 }
 
-TransitResult TransitLedger::void_reservations(uint64_t now_ns, Movement& m) {
+TransitResult TransitLedger::void_reservations(uint64_t now_ns, Movement& m, uint16_t mask) {
   const Declaration& d = m.declaration;
   std::array<Transfer, guarantee_references_max> voids{};
+  size_t count = 0;
   for (size_t i = 0; i < d.references_count; ++i) {
-    const u128 pending =
-        transfer_id(TransferCode::reserve, m.index, m.release_attempts, uint32_t(i));
-    voids[i] = make_resolve(
-        transfer_id(TransferCode::release_reservation, m.index, m.release_attempts, uint32_t(i)),
+    if ((mask & (1u << i)) == 0) continue;
+    const auto local = static_cast<uint32_t>(i);
+    const u128 pending = transfer_id(TransferCode::reserve, m.index, m.release_attempts, local);
+    voids[count++] = make_resolve(
+        transfer_id(TransferCode::release_reservation, m.index, m.release_attempts, local),
         pending, d.references[i].amount_concerned.minor(), false);
   }
-  return apply_linked(now_ns, std::span(voids).first(d.references_count));
+  if (count == 0) return TR::ok;
+  if (const TR result = apply_linked(now_ns, std::span(voids).first(count)); result != TR::ok) {
+    return result;
+  }
+  for (size_t i = 0; i < d.references_count; ++i) {
+    if ((mask & (1u << i)) != 0) find_guarantee(d.references[i].grn)->open_movements -= 1;
+  }
+  m.discharged_references |= mask;
+  return TR::ok;
 }
+
+void TransitLedger::release_duties(Movement& m, size_t up_to) {
+  const Declaration& d = m.declaration;
+  for (size_t i = m.duties_released; i < up_to; ++i) {
+    DutyLedger* duty = duty_ledger(d.itinerary[i], config_.base_currency);
+    KERVAN_ASSERT(checked_sub(duty->suspended, d.duties[i], &duty->suspended) == MoneyError::ok);
+  }
+  m.duties_released = static_cast<uint8_t>(std::max<size_t>(m.duties_released, up_to));
+}
+
+namespace {
+
+// The references still holding cover: not discharged at a crossing.
+uint16_t held_references(const Movement& m) {
+  const auto all = static_cast<uint16_t>((1u << m.declaration.references_count) - 1u);
+  return static_cast<uint16_t>(all & ~m.discharged_references);
+}
+
+}  // namespace
 
 TransitResult TransitLedger::record_arrival(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
   Movement* m = find_movement(mrn);
@@ -706,14 +764,10 @@ TransitResult TransitLedger::record_arrival(uint64_t now_ns, PartyId actor, cons
   if (m->state != MovementState::released && m->state != MovementState::incident) {
     return TR::movement_state_not_allowed;  // An enquiry or a claim is under way.
   }
-  if (const TR result = void_reservations(now_ns, *m); result != TR::ok) return result;
-  for (size_t i = 0; i < d.references_count; ++i) {
-    find_guarantee(d.references[i].grn)->open_movements -= 1;
+  if (const TR result = void_reservations(now_ns, *m, held_references(*m)); result != TR::ok) {
+    return result;
   }
-  for (size_t i = 0; i < d.itinerary_count; ++i) {
-    DutyLedger* duty = duty_ledger(d.itinerary[i], config_.base_currency);
-    KERVAN_ASSERT(checked_sub(duty->suspended, d.duties[i], &duty->suspended) == MoneyError::ok);
-  }
+  release_duties(*m, d.itinerary_count);
   m->state = MovementState::arrived;
   m->arrived_ns = now_ns;
   remember(*m, MovementEvent::arrived, actor, now_ns);
@@ -771,10 +825,14 @@ namespace {
 
 // How a claim of `amount` is drawn: from the references in declaration order, each up to its
 // amount concerned.
-std::array<i128, guarantee_references_max> draws_of(const Declaration& d, i128 amount) {
+// How a claim of `amount` is drawn: from the references still held, in declaration order, each
+// up to its amount concerned.
+std::array<i128, guarantee_references_max> draws_of(const Declaration& d, uint16_t held,
+                                                    i128 amount) {
   std::array<i128, guarantee_references_max> draws{};
   i128 remaining = amount;
   for (size_t i = 0; i < d.references_count; ++i) {
+    if ((held & (1u << i)) == 0) continue;
     draws[i] = std::min(remaining, d.references[i].amount_concerned.minor());
     remaining -= draws[i];
   }
@@ -804,12 +862,14 @@ TransitResult TransitLedger::raise_claim(uint64_t now_ns, PartyId actor, const M
   }
   if (!is_open(m->state)) return TR::movement_state_not_allowed;
 
-  const std::array<i128, guarantee_references_max> draws = draws_of(d, amount.minor());
-  std::array<Account, guarantee_references_max> accounts{};
+  const uint16_t held = held_references(*m);
+  const std::array<i128, guarantee_references_max> draws = draws_of(d, held, amount.minor());
+  std::array<Account, guarantee_references_max + 1> accounts{};
   std::array<Transfer, guarantee_references_max * 2> transfers{};
   size_t accounts_count = 0;
   size_t count = 0;
   for (size_t i = 0; i < d.references_count; ++i) {
+    if ((held & (1u << i)) == 0) continue;
     const Guarantee* g = guarantee(d.references[i].grn);
     const auto local = static_cast<uint32_t>(i);
     const u128 pending = transfer_id(TransferCode::reserve, m->index, m->release_attempts, local);
@@ -832,21 +892,21 @@ TransitResult TransitLedger::raise_claim(uint64_t now_ns, PartyId actor, const M
       result != TR::ok) {
     return result;
   }
-  if (const TR result = apply_linked(now_ns, std::span(transfers).first(count));
-      result != TR::ok) {
-    return result;
+  if (count != 0) {
+    if (const TR result = apply_linked(now_ns, std::span(transfers).first(count));
+        result != TR::ok) {
+      return result;
+    }
   }
   i128 drawn = 0;
   for (size_t i = 0; i < d.references_count; ++i) {
+    if ((held & (1u << i)) == 0) continue;
     Guarantee* g = find_guarantee(d.references[i].grn);
     g->drawn_minor += draws[i];
     g->open_movements -= 1;
     drawn += draws[i];
   }
-  for (size_t i = 0; i < d.itinerary_count; ++i) {
-    DutyLedger* duty = duty_ledger(d.itinerary[i], config_.base_currency);
-    KERVAN_ASSERT(checked_sub(duty->suspended, d.duties[i], &duty->suspended) == MoneyError::ok);
-  }
+  release_duties(*m, d.itinerary_count);
   DutyLedger* duty = duty_ledger(country, currency);
   KERVAN_ASSERT(duty != nullptr);
   KERVAN_ASSERT(checked_add(duty->claimed, amount, &duty->claimed) == MoneyError::ok);
@@ -869,7 +929,8 @@ TransitResult TransitLedger::record_claim_paid(uint64_t now_ns, PartyId actor, c
   if (m->state != MovementState::claimed) return TR::movement_state_not_allowed;
   const Declaration& d = m->declaration;
   const Currency currency = m->claimed.currency();
-  const std::array<i128, guarantee_references_max> draws = draws_of(d, m->claimed.minor());
+  const std::array<i128, guarantee_references_max> draws =
+      draws_of(d, held_references(*m), m->claimed.minor());
   std::array<Transfer, guarantee_references_max> payments{};
   size_t count = 0;
   uint16_t paying = 0;

@@ -127,7 +127,10 @@ class TransitLedger {
   Movement* find_movement(const Mrn& mrn);
   Guarantee* find_guarantee(const Grn& grn);
   DutyLedger* duty_ledger(Country country, Currency currency);
-  TransitResult void_reservations(uint64_t now_ns, Movement& movement);
+  // Voids the reservations of the references in `mask` (bit i: reference i).
+  TransitResult void_reservations(uint64_t now_ns, Movement& movement, uint16_t mask);
+  // The duties of itinerary positions [duties_released, up_to) stop being suspended.
+  void release_duties(Movement& movement, size_t up_to);
   const Party* customs_party_of(Country country) const;
   void remember(Movement& movement, MovementEvent event, PartyId actor, uint64_t now_ns);
 

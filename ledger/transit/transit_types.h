@@ -93,7 +93,8 @@ constexpr bool is_single_use(GuaranteeType type) {
 
 inline constexpr size_t itinerary_max = 16;
 inline constexpr size_t guarantee_references_max = 9;  // IE015: 9 GUARANTEE groups.
-inline constexpr size_t goods_headings_max = 64;
+inline constexpr size_t goods_items_max = 64;
+inline constexpr uint8_t whole_movement = 0xFF;  // A guarantee reference that covers every leg.
 
 // DO NOT CHANGE the numbers. The life cycle: docs/movements.md.
 enum class MovementState : uint8_t {
@@ -112,6 +113,15 @@ struct GuaranteeReference {
   Grn grn;
   Amount amount_concerned;  // In the guarantee's currency, computed under the scheme's rule.
   bool access_code_valid = false;  // Checked at the edge against the stored hashes.
+  // The itinerary position this reference secures under the national scheme (its cover is
+  // released when the goods leave that country), or whole_movement (regional, TIR-like).
+  uint8_t leg = whole_movement;
+};
+
+// One goods item: HS code (six digits, 0 when it cannot be classified) and customs value.
+struct GoodsLine {
+  uint32_t hs6 = 0;
+  Amount value;
 };
 
 // A transit declaration, with the amounts already computed from the tariff tables (so that the
@@ -124,8 +134,8 @@ struct Declaration {
   // Duties and taxes each country would be owed, in the scheme's base currency (the duty
   // ledger's "suspended under guarantee"), aligned with the itinerary.
   std::array<Amount, itinerary_max> duties{};
-  uint8_t headings_count = 0;  // HS headings (4 digits) of the goods, for sensitive goods.
-  std::array<uint32_t, goods_headings_max> headings{};
+  uint8_t goods_count = 0;
+  std::array<GoodsLine, goods_items_max> goods{};
   uint64_t time_limit_ns = 0;  // Presentation at destination due by then.
   uint8_t references_count = 0;
   std::array<GuaranteeReference, guarantee_references_max> references{};
@@ -165,6 +175,8 @@ struct Movement {
   uint64_t arrived_ns = 0;   // Release date of the cover.
   uint32_t release_attempts = 0;  // Numbers the reservation transfers of each attempt.
   uint8_t crossings = 0;     // Border crossings recorded (countries passed, in order).
+  uint16_t discharged_references = 0;  // Bit i: reference i's leg was left, its cover released.
+  uint8_t duties_released = 0;  // Itinerary positions whose duties are no longer suspended.
   Country claim_country;
   Amount claimed;            // Amount claimed by claim_country, in the base currency.
   Amount drawn;              // Part of it drawn from cover (the rest is uncovered duty).

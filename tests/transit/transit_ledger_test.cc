@@ -72,8 +72,8 @@ class TransitSteps : public ::testing::Test {
     d.itinerary_count = 3;
     d.itinerary = {Country::of("CN"), Country::of("KZ"), Country::of("UZ")};
     for (size_t i = 0; i < 3; ++i) d.duties[i] = eur(1'000'00 * (i64(i) + 1));
-    d.headings_count = 1;
-    d.headings[0] = 8703;
+    d.goods_count = 1;
+    d.goods[0] = GoodsLine{.hs6 = 870323, .value = eur(40'000'00)};
     d.time_limit_ns = now + 8 * day_ns;
     for (const auto& [grn, amount] : refs) {
       d.references[d.references_count++] = GuaranteeReference{
@@ -519,6 +519,49 @@ TEST_F(TransitSteps, AccessCodesAreStoredHashedAndCheckedAtTheEdge) {
   d.references[0].access_code_valid = ledger.access_code_matches(g.grn, "0000");
   ASSERT_EQ(ledger.declare_movement(now, principal, d), TR::ok);
   EXPECT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::access_code_not_valid);
+}
+
+TEST_F(TransitSteps, NationalLegsAreDischargedAsTheGoodsLeaveEachCountry) {
+  // One guarantee per country, each valid only there (national scheme).
+  std::array<GuaranteeSpec, 3> legs = {spec("NATCN0000001", GuaranteeType::comprehensive, 50'000'00),
+                                       spec("NATKZ0000001", GuaranteeType::comprehensive, 50'000'00),
+                                       spec("NATUZ0000001", GuaranteeType::comprehensive, 50'000'00)};
+  const Country countries[] = {Country::of("CN"), Country::of("KZ"), Country::of("UZ")};
+  for (size_t i = 0; i < 3; ++i) {
+    legs[i].countries_count = 1;
+    legs[i].countries[0] = countries[i];
+    ASSERT_EQ(ledger.register_guarantee(now, provider, legs[i]), TR::ok);
+  }
+  Declaration d = declaration("NATIONAL0001", {{legs[0].grn, 1'000'00}, {legs[1].grn, 2'000'00},
+                                               {legs[2].grn, 3'000'00}});
+  for (uint8_t i = 0; i < 3; ++i) d.references[i].leg = i;
+  Declaration whole = declaration("NATIONAL0002", {{legs[1].grn, 1'00}});
+  ASSERT_EQ(ledger.declare_movement(now, principal, whole), TR::ok);
+  EXPECT_EQ(ledger.release_movement(now, customs_cn, whole.mrn), TR::not_valid_for_country);
+  Declaration bad_leg = declaration("NATIONAL0003", {{legs[1].grn, 1'00}});
+  bad_leg.references[0].leg = 3;
+  EXPECT_EQ(ledger.declare_movement(now, principal, bad_leg), TR::guarantee_references_invalid);
+
+  ASSERT_EQ(ledger.declare_movement(now, principal, d), TR::ok);
+  ASSERT_EQ(ledger.release_movement(now, customs_cn, d.mrn), TR::ok);
+  const auto reserved = [&](size_t i) {
+    return ledger.balance(*ledger.guarantee(legs[i].grn)).reserved;
+  };
+  EXPECT_EQ(reserved(0), eur(1'000'00));
+  ASSERT_EQ(ledger.record_crossing(now, customs_kz, d.mrn, Country::of("KZ")), TR::ok);
+  EXPECT_EQ(reserved(0), eur(0));  // The goods left China: its guarantee is discharged.
+  EXPECT_EQ(reserved(1), eur(2'000'00));
+  EXPECT_EQ(ledger.guarantee(legs[0].grn)->open_movements, 0u);
+  // KZ claims: only the legs still held (KZ, UZ) are drawn: 2,000.00 + 500.00.
+  ASSERT_EQ(ledger.raise_claim(now, customs_kz, d.mrn, eur(2'500'00)), TR::ok);
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(legs[0].grn)).drawn, eur(0));
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(legs[1].grn)).drawn, eur(2'000'00));
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(legs[2].grn)).drawn, eur(500'00));
+  EXPECT_EQ(reserved(2), eur(0));
+  for (const DutyLedger& duty : ledger.duty_ledgers()) {
+    EXPECT_EQ(duty.suspended, eur(0)) << duty.country.text();
+  }
+  EXPECT_TRUE(check_invariants(ledger.ledger()).ok());
 }
 
 TEST(TransitKeys, GrnAndMrnKeysAreDistinctAndNeverZero) {

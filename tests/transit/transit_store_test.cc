@@ -59,13 +59,13 @@ TransitCommand declare_command(const char* serial, const Grn& grn, i128 amount) 
   d.itinerary[1] = Country::of("KZ");
   d.duties[0] = eur(100'00);
   d.duties[1] = eur(2'500'00);
-  d.headings_count = 2;
-  d.headings[0] = 8703;
-  d.headings[1] = 6403;
+  d.goods_count = 2;
+  d.goods[0] = GoodsLine{.hs6 = 870323, .value = eur(30'000'00)};
+  d.goods[1] = GoodsLine{.hs6 = 640399, .value = eur(5'000'00)};
   d.time_limit_ns = start_ns + 8 * day_ns;
   d.references_count = 1;
   d.references[0] = GuaranteeReference{.grn = grn, .amount_concerned = eur(amount),
-                                       .access_code_valid = true};
+                                       .access_code_valid = true, .leg = whole_movement};
   return c;
 }
 
