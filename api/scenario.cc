@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ledger/invariants.h"
+#include "core/random.h"
 #include "ledger/transit/covered_amount.h"
 #include "ledger/transit/reference_data.h"
 #include "ledger/transit/settlement.h"
@@ -24,16 +25,7 @@ constexpr PartyId national_provider{102};
 constexpr uint64_t first_principal = 201;
 constexpr uint32_t principals = 8;
 
-struct Random {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  uint64_t below(uint64_t n) { return next() % n; }
-};
+using Random = SplitMix64;
 
 // CAREC corridors as ordered countries (reference/simulation.md 2.1), and how often each runs.
 struct Corridor {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "bench/bench_accounts.h"
+#include "core/random.h"
 #include "ledger/state_machine.h"
 
 namespace kervan {
@@ -21,17 +22,7 @@ constexpr uint64_t events_per_run = 2'000'000;
 enum Mix : int64_t { single_phase = 0, two_phase = 1 };
 enum Ids : int64_t { uniform = 0, hot = 1 };
 
-// splitmix64: small, fast, and the same on every platform.
-struct Random {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  uint64_t below(uint64_t n) { return next() % n; }
-};
+using Random = SplitMix64;
 
 // Account ids 1..accounts. Hot: 90 % of picks fall on the first 1 % of accounts.
 u128 pick_account(Random& random, uint64_t accounts, Ids ids) {

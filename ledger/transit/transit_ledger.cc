@@ -774,35 +774,47 @@ TransitResult TransitLedger::record_arrival(uint64_t now_ns, PartyId actor, cons
   return TR::ok;
 }
 
-TransitResult TransitLedger::write_off(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
-  Movement* m = find_movement(mrn);
-  if (m == nullptr) return TR::movement_not_found;
-  if (const TR result = customs_of(actor, m->declaration.itinerary[0]); result != TR::ok) {
-    return result;
+TransitResult TransitLedger::move_state(uint64_t now_ns, PartyId actor, Movement& m,
+                                        MovementState target,
+                                        std::initializer_list<MovementState> from,
+                                        MovementEvent event) {
+  if (m.state == target) return TR::exists;
+  if (std::find(from.begin(), from.end(), m.state) == from.end()) {
+    return TR::movement_state_not_allowed;
   }
-  if (m->state == MovementState::written_off) return TR::exists;
-  if (m->state != MovementState::arrived) return TR::movement_state_not_allowed;
-  m->state = MovementState::written_off;
-  remember(*m, MovementEvent::written_off, actor, now_ns);
+  m.state = target;
+  remember(m, event, actor, now_ns);
   return TR::ok;
 }
 
-TransitResult TransitLedger::record_incident(uint64_t now_ns, PartyId actor,
-                                             const Mrn& mrn) {
-  Movement* m = find_movement(mrn);
-  if (m == nullptr) return TR::movement_not_found;
-  const Declaration& d = m->declaration;
+TransitResult TransitLedger::customs_on_itinerary(PartyId actor, const Declaration& d) const {
   const Party* customs = party(actor);
   if (customs == nullptr) return TR::party_not_found;
   if (customs->role != PartyRole::customs) return TR::party_role_not_allowed;
   if (!contains({d.itinerary.data(), d.itinerary_count}, customs->country)) {
     return TR::party_country_not_involved;
   }
-  if (m->state == MovementState::incident) return TR::exists;
-  if (m->state != MovementState::released) return TR::movement_state_not_allowed;
-  m->state = MovementState::incident;
-  remember(*m, MovementEvent::incident, actor, now_ns);
   return TR::ok;
+}
+
+TransitResult TransitLedger::write_off(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  if (const TR result = customs_of(actor, m->declaration.itinerary[0]); result != TR::ok) {
+    return result;
+  }
+  return move_state(now_ns, actor, *m, MovementState::written_off, {MovementState::arrived},
+                    MovementEvent::written_off);
+}
+
+TransitResult TransitLedger::record_incident(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  if (const TR result = customs_on_itinerary(actor, m->declaration); result != TR::ok) {
+    return result;
+  }
+  return move_state(now_ns, actor, *m, MovementState::incident, {MovementState::released},
+                    MovementEvent::incident);
 }
 
 TransitResult TransitLedger::open_enquiry(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
@@ -846,13 +858,8 @@ TransitResult TransitLedger::raise_claim(uint64_t now_ns, PartyId actor, const M
   Movement* m = find_movement(mrn);
   if (m == nullptr) return TR::movement_not_found;
   const Declaration& d = m->declaration;
-  const Party* customs = party(actor);
-  if (customs == nullptr) return TR::party_not_found;
-  if (customs->role != PartyRole::customs) return TR::party_role_not_allowed;
-  const Country country = customs->country;
-  if (!contains({d.itinerary.data(), d.itinerary_count}, country)) {
-    return TR::party_country_not_involved;
-  }
+  if (const TR result = customs_on_itinerary(actor, d); result != TR::ok) return result;
+  const Country country = party(actor)->country;
   const Currency currency = d.references[0].amount_concerned.currency();
   if (amount.currency() != currency) return TR::currency_not_supported;
   if (amount.minor() <= 0) return TR::amount_invalid;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 
 #include "ledger/fixed_vector.h"
@@ -132,6 +133,11 @@ class TransitLedger {
   // The duties of itinerary positions [duties_released, up_to) stop being suspended.
   void release_duties(Movement& movement, size_t up_to);
   const Party* customs_party_of(Country country) const;
+  TransitResult customs_on_itinerary(PartyId actor, const Declaration& declaration) const;
+  // A step that only moves the state to `target` from one of `from` (exists when there).
+  TransitResult move_state(uint64_t now_ns, PartyId actor, Movement& movement,
+                           MovementState target, std::initializer_list<MovementState> from,
+                           MovementEvent event);
   void remember(Movement& movement, MovementEvent event, PartyId actor, uint64_t now_ns);
 
   TransitConfig config_;

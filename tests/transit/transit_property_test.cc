@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ledger/invariants.h"
+#include "core/random.h"
 #include "ledger/transit/transit_ledger.h"
 
 namespace kervan {
@@ -19,16 +20,7 @@ namespace {
 using TR = TransitResult;
 using MS = MovementState;
 
-struct Random {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  uint64_t below(uint64_t n) { return next() % n; }
-};
+using Random = SplitMix64;
 
 // The life cycle (docs/movements.md): which state may follow which.
 const std::set<std::pair<MS, MS>> allowed_transitions = {
