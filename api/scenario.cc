@@ -65,7 +65,9 @@ class Scenario {
   int run();
 
  private:
-  enum class Step : uint8_t { release, cross, arrive, write_off, incident, enquiry, claim, pay };
+  enum class Step : uint8_t {
+    release, cross, arrive, write_off, incident, enquiry, claim, pay, daily_settlement
+  };
   struct Event {
     Step step;
     uint32_t movement;
@@ -81,6 +83,7 @@ class Scenario {
     events_.emplace(at, Event{step, movement, leg});
   }
   void report();
+  void settle_day(uint64_t at);
   std::string name(PartyId party) const;
   void print_settlement(const SettlementOutput& result);
   bool settle_claims();
@@ -102,6 +105,8 @@ class Scenario {
   std::map<std::string, uint32_t> refusals_;
   uint64_t start_ns_ = 0;
   uint64_t cut_off_ns_ = 0;
+  uint32_t settlement_days_ = 0;
+  uint32_t daily_settlements_ = 0;
   bool failed_ = false;
   std::set<uint16_t> reported_;
   std::map<uint64_t, std::string> extra_names_;
@@ -241,6 +246,10 @@ void Scenario::declare(uint32_t k) {
 }
 
 void Scenario::handle(uint64_t at, const Event& e) {
+  if (e.step == Step::daily_settlement) {
+    settle_day(at);
+    return;
+  }
   const Mrn& mrn = mrns_[e.movement];
   const Declaration& d = store_->ledger().movement(mrn)->declaration;
   const uint8_t last = static_cast<uint8_t>(d.itinerary_count - 1u);
@@ -303,8 +312,11 @@ void Scenario::handle(uint64_t at, const Event& e) {
       c.amount = d.duties[1];
       if (c.amount.minor() == 0) c.amount = Amount::from_minor(1'000'00, Currency::eur);
       apply(at, c);
-      if (random_.below(3) != 0) schedule(at + 10 * day_ns, Step::pay, e.movement);
+      // Most providers pay at the next daily settlement; some pay this claim on their own first.
+      if (random_.below(4) == 0) schedule(at + 6 * hour_ns, Step::pay, e.movement);
       return;
+    case Step::daily_settlement:
+      return;  // Handled above.
     case Step::pay: {
       const Grn& grn = d.references[0].grn;
       c.operation = TransitOperation::record_claim_paid;
@@ -363,11 +375,25 @@ void Scenario::report() {
                    money(s.drawn).c_str(), money(s.uncovered).c_str(), money(s.collected).c_str());
     }
   }
+  std::fprintf(out_, "\nDaily settlement: %u cut-offs; %u provider payments of the claims drawn "
+                     "since the previous cut-off\n",
+               settlement_days_, daily_settlements_);
   const InvariantReport invariants = check_invariants(ledger.ledger());
   std::fprintf(out_, "\nLedger: %u accounts, %u transfers; invariants %s\n",
                ledger.ledger().accounts_count(), ledger.ledger().transfers_count(),
                invariants.ok() ? "hold" : invariants.violation.c_str());
   failed_ = failed_ || !invariants.ok();
+}
+
+// The daily cut-off: every provider pays the claims drawn on it since the last one (journaled
+// settle_claims steps: ledger transfers from the countries' receivables).
+void Scenario::settle_day(uint64_t at) {
+  for (PartyId provider : {pool_provider, national_provider}) {
+    const TransitResult r =
+        apply(at, TransitCommand{.operation = TransitOperation::settle_claims, .actor = provider});
+    if (r == TransitResult::ok) daily_settlements_ += 1;
+  }
+  settlement_days_ += 1;
 }
 
 std::string Scenario::name(PartyId party) const {
@@ -392,7 +418,7 @@ void Scenario::print_settlement(const SettlementOutput& result) {
 // Claims settle per provider: a provider pays the countries that drew on its guarantees, never
 // another provider's creditor (netting across providers would move a claim to another country).
 bool Scenario::settle_claims() {
-  std::fprintf(out_, "\nSettlement of unpaid claims at the cut-off, per provider:\n");
+  std::fprintf(out_, "\nFinal cut-off: unpaid claims, per provider:\n");
   for (PartyId provider : {pool_provider, national_provider}) {
     std::vector<Obligation> obligations;
     for (const Movement& m : store_->ledger().movements()) {
@@ -504,6 +530,10 @@ int Scenario::run() {
   std::fprintf(out_, "Store: %s (journal: one record per step, fsync per commit)\n\n",
                path_.c_str());
   for (uint32_t k = 0; k < options_.movements; ++k) declare(k);
+  // Daily cut-offs at midnight for 90 days; the claims after that wait for the final cut-off.
+  for (uint64_t day = 1; day <= 90; ++day) {
+    schedule(start_ns_ + day * day_ns, Step::daily_settlement, 0);
+  }
   // Steps in time order; steps due at the same instant keep their scheduling order.
   while (!events_.empty() && !failed_) {
     const auto [at, event] = *events_.begin();
