@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev                 # tests
   libbenchmark-dev                          # benchmarks
   python3-zmq                               # the Python client (for /usr/bin/python3)
+  clang libclang-rt-14-dev                  # the libFuzzer target of the protocol decoder
 )
 
 missing=()
