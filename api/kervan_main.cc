@@ -1,9 +1,15 @@
 // The kervan command-line tool. Subcommands grow with the product (serve, verify, bench, ...).
+#include <csignal>
 #include <cstdio>
+#include <memory>
+#include <string>
 #include <cstdlib>
+#include <random>
 #include <cstring>
 
 #include "api/demo.h"
+#include "api/load_generator.h"
+#include "api/server.h"
 #include "api/scenario.h"
 #include "ledger/store.h"
 
@@ -16,9 +22,91 @@ void print_usage(std::FILE* out) {
                "  scenario [--store <path>] [--movements N]\n"
                "                 the main job: a CAREC regional scenario through the durable\n"
                "                 transit ledger on embedded defaults\n"
+               "  serve [--endpoint E] [--data DIR] [--sync durable|no_meta_sync|no_sync]\n"
+               "        [--accounts-max N] [--transfers-max N]\n"
+               "                 run the server (ZeroMQ ROUTER) until SIGTERM or SIGINT\n"
+               "  bench [--endpoint E] [--transfers N] [--batch N] [--clients N] [--window N]\n"
+               "        [--rate N] [--accounts N]\n"
+               "                 end-to-end load generator (starts a server in process unless\n"
+               "                 --endpoint names one)\n"
                "  demo           walk through the ledger core on embedded defaults\n"
                "  verify <path>  check a store: checksums, hash chain, replay, invariants\n"
                "  help           print this message\n");
+}
+
+kervan::Server* serving = nullptr;
+
+void on_signal(int) {
+  if (serving != nullptr) serving->request_stop();  // Only sets an atomic flag.
+}
+
+bool parse_uint(const char* text, uint64_t* out) {
+  char* end = nullptr;
+  *out = std::strtoull(text, &end, 10);
+  return end != text && *end == '\0';
+}
+
+int serve(int argc, char** argv) {
+  kervan::ServerOptions options;
+  std::string data = "var/kervan";
+  uint64_t value = 0;
+  uint64_t accounts_max = 100'000;
+  uint64_t transfers_max = 2'000'000;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--endpoint") {
+      options.endpoint = argv[i + 1];
+    } else if (flag == "--data") {
+      data = argv[i + 1];
+    } else if (flag == "--sync") {
+      if (!kervan::parse_sync_mode(argv[i + 1], &options.store.sync)) return 2;
+    } else if (flag == "--accounts-max" && parse_uint(argv[i + 1], &value) && value > 0) {
+      accounts_max = value;
+    } else if (flag == "--transfers-max" && parse_uint(argv[i + 1], &value) && value > 0) {
+      transfers_max = value;
+    } else {
+      return 2;
+    }
+  }
+  // Capacities are allocated at start-up and recorded in a new store (docs/operations.md).
+  options.store.path = data;
+  options.store.ledger = kervan::LedgerConfig{
+      .accounts_max = static_cast<uint32_t>(accounts_max),
+      .transfers_max = static_cast<uint32_t>(transfers_max),
+      .failed_ids_max = static_cast<uint32_t>(transfers_max / 8 + 1),
+      .hash_seed = static_cast<uint64_t>(std::random_device{}())};
+  std::unique_ptr<kervan::Server> server;
+  if (const kervan::StoreStatus s = kervan::Server::open(options, &server); !s.ok()) {
+    std::fprintf(stderr, "kervan serve: %s\n", s.to_string().c_str());
+    return 1;
+  }
+  serving = server.get();
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGINT, on_signal);
+  server->run();  // Returns once stopped, with every durable reply sent.
+  serving = nullptr;
+  return 0;
+}
+
+int bench(int argc, char** argv) {
+  kervan::LoadOptions o;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    uint64_t value = 0;
+    if (flag == "--endpoint") {
+      o.endpoint = argv[i + 1];
+      continue;
+    }
+    if (!parse_uint(argv[i + 1], &value)) return 2;
+    if (flag == "--transfers") o.transfers = value;
+    else if (flag == "--batch" && value >= 1 && value <= kervan::batch_events_max) o.batch = static_cast<uint32_t>(value);
+    else if (flag == "--clients" && value >= 1 && value <= 64) o.clients = static_cast<uint32_t>(value);
+    else if (flag == "--window" && value >= 1) o.window = static_cast<uint32_t>(value);
+    else if (flag == "--rate") o.rate = value;
+    else if (flag == "--accounts" && value >= 2) o.accounts = static_cast<uint32_t>(value);
+    else return 2;
+  }
+  return kervan::run_load(o, stdout);
 }
 
 // `kervan verify <path>`: exit 0 when the store checks, 1 when it does not, 2 on bad usage.
@@ -57,6 +145,16 @@ int main(int argc, char** argv) {
     return kervan::run_scenario(options, stdout);
   }
   if (std::strcmp(argv[1], "demo") == 0) return kervan::run_demo(stdout);
+  if (std::strcmp(argv[1], "serve") == 0) {
+    const int rc = serve(argc, argv);
+    if (rc == 2) print_usage(stderr);
+    return rc;
+  }
+  if (std::strcmp(argv[1], "bench") == 0) {
+    const int rc = bench(argc, argv);
+    if (rc == 2) print_usage(stderr);
+    return rc;
+  }
   if (std::strcmp(argv[1], "verify") == 0) {
     if (argc != 3) {
       print_usage(stderr);

@@ -231,6 +231,7 @@ void Journal::writer_loop() {
       }
     }
     progress_.notify_all();
+    if (options_.on_progress) options_.on_progress();
     if (!status.ok()) return;  // Sticky: nothing after a failed commit is ever written.
   }
 }

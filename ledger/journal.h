@@ -31,6 +31,9 @@ struct JournalOptions {
   SyncMode sync = SyncMode::durable;
   size_t ring_bytes = size_t{32} << 20;          // Records appended but not yet committed.
   bool read_only = false;                        // For verify: no writer thread.
+  // Called by the writer thread after each commit (and once after a failure), so that a
+  // thread waiting on other things too (a server's poll loop) can wake. Must not block.
+  std::function<void()> on_progress = {};
 };
 
 // One record as read back: its checked header and its encoded events.

@@ -162,7 +162,8 @@ StoreStatus Store::open(const StoreOptions& options, std::unique_ptr<Store>* out
     status = Journal::open({.path = options.path + "/journal",
                             .map_bytes_max = options.journal_map_bytes_max,
                             .sync = options.sync,
-                            .ring_bytes = options.journal_ring_bytes},
+                            .ring_bytes = options.journal_ring_bytes,
+                            .on_progress = options.on_durable},
                            &store->journal_);
   }
   if (status.ok()) status = store->recover();

@@ -45,6 +45,8 @@ struct StoreOptions {
   bool prune_journal = false;
   // Where recovery reports itself; stderr when empty.
   std::function<void(std::string_view)> log;
+  // Called by the journal's writer after each commit (JournalOptions::on_progress).
+  std::function<void()> on_durable = {};
 };
 
 // What opening the store did.
@@ -76,6 +78,9 @@ class Store {
   StoreStatus wait_durable(uint64_t sequence) { return journal_->wait_durable(sequence); }
   uint64_t durable_sequence() const { return journal_->durable_sequence(); }
   uint64_t last_sequence() const { return journal_->last_sequence(); }
+  // ok while the journal commits; its first failure once a commit failed (nothing after the
+  // last durable sequence will ever become durable).
+  StoreStatus health() const { return journal_->failure(); }
 
   // Starts a checkpoint of the state as of now: the mutable records (accounts, pending
   // states) are copied here, the rest is read in place by a background thread, which writes

@@ -1,0 +1,181 @@
+#include "api/client.h"
+
+#include <chrono>
+#include <zmq.hpp>
+
+#include "core/assert.h"
+#include "ledger/record_coding.h"
+
+namespace kervan {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int remaining_ms(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(std::max<int64_t>(0, left.count()));
+}
+
+}  // namespace
+
+Client::Client(const std::string& endpoint)
+    : context_(std::make_unique<zmq::context_t>(1)),
+      socket_(std::make_unique<zmq::socket_t>(*context_, zmq::socket_type::dealer)) {
+  socket_->set(zmq::sockopt::linger, 0);
+  socket_->set(zmq::sockopt::sndhwm, 100'000);
+  socket_->set(zmq::sockopt::rcvhwm, 100'000);
+  socket_->set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(frame_bytes_max));
+  socket_->connect(endpoint);
+}
+
+Client::~Client() = default;
+
+uint64_t Client::send(Operation operation, uint32_t count, std::span<const uint8_t> body) {
+  const uint64_t id = next_id_++;
+  std::vector<uint8_t> message(frame_header_bytes + body.size());
+  const size_t n = encode_message(operation, 0, ProtocolStatus::ok, id, count, body, message);
+  KERVAN_ASSERT(n == message.size());
+  socket_->send(zmq::buffer(message.data(), message.size()), zmq::send_flags::none);
+  in_flight_.emplace(id, std::move(message));
+  return id;
+}
+
+size_t Client::resend_pending() {
+  for (const auto& [id, message] : in_flight_) {
+    socket_->send(zmq::buffer(message.data(), message.size()), zmq::send_flags::none);
+  }
+  return in_flight_.size();
+}
+
+std::optional<Reply> Client::receive(int timeout_ms) {
+  if (!early_.empty()) {
+    Reply reply = std::move(early_.begin()->second);
+    early_.erase(early_.begin());
+    return reply;
+  }
+  zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
+  if (zmq::poll(&item, 1, std::chrono::milliseconds(timeout_ms)) == 0) return std::nullopt;
+  zmq::message_t message;
+  if (!socket_->recv(message, zmq::recv_flags::dontwait)) return std::nullopt;
+  const std::span<const uint8_t> bytes(static_cast<const uint8_t*>(message.data()),
+                                       message.size());
+  FrameView view;
+  Reply reply;
+  const ProtocolStatus status = decode_reply(bytes, &view);
+  if (status != ProtocolStatus::ok) {
+    reply.header.status = status;  // Damaged in flight: its request stays in flight.
+    return reply;
+  }
+  reply.header = view.header;
+  reply.body.assign(view.body.begin(), view.body.end());
+  // A busy or shutting-down reply did nothing: keep the request to send again.
+  const bool retry = reply.header.status == ProtocolStatus::busy ||
+                     reply.header.status == ProtocolStatus::shutting_down;
+  if (!retry) in_flight_.erase(reply.header.request_id);
+  return reply;
+}
+
+std::optional<Reply> Client::await(uint64_t id, int timeout_ms) {
+  if (auto it = early_.find(id); it != early_.end()) {
+    Reply reply = std::move(it->second);
+    early_.erase(it);
+    return reply;
+  }
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    zmq::pollitem_t item{socket_->handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, std::chrono::milliseconds(remaining_ms(deadline))) == 0) {
+      return std::nullopt;
+    }
+    std::map<uint64_t, Reply> keep = std::move(early_);
+    early_.clear();
+    std::optional<Reply> reply = receive(0);
+    early_ = std::move(keep);
+    if (!reply) continue;
+    if (reply->header.request_id == id) return reply;
+    early_.emplace(reply->header.request_id, std::move(*reply));
+  }
+}
+
+namespace {
+
+template <typename Record, typename Encode>
+std::vector<uint8_t> encode_records(std::span<const Record> records, Encode encode) {
+  std::vector<uint8_t> body(records.size() * 128);
+  for (size_t i = 0; i < records.size(); ++i) encode(records[i], &body[i * 128]);
+  return body;
+}
+
+}  // namespace
+
+ProtocolStatus Client::create_accounts(std::span<const Account> accounts,
+                                       std::vector<CreateAccountResult>* results, int timeout_ms) {
+  const uint64_t id = send(Operation::create_accounts, static_cast<uint32_t>(accounts.size()),
+                           encode_records(accounts, encode_account));
+  const std::optional<Reply> reply = await(id, timeout_ms);
+  if (!reply) return ProtocolStatus::busy;  // Timed out: the caller resends (same ids).
+  results->clear();
+  for (uint32_t i = 0; i < reply->header.count; ++i) {
+    results->push_back(static_cast<CreateAccountResult>(reply->body[i]));
+  }
+  return reply->header.status;
+}
+
+ProtocolStatus Client::create_transfers(std::span<const Transfer> transfers,
+                                        std::vector<CreateTransferResult>* results,
+                                        int timeout_ms) {
+  const uint64_t id = send(Operation::create_transfers, static_cast<uint32_t>(transfers.size()),
+                           encode_records(transfers, encode_transfer));
+  const std::optional<Reply> reply = await(id, timeout_ms);
+  if (!reply) return ProtocolStatus::busy;
+  results->clear();
+  for (uint32_t i = 0; i < reply->header.count; ++i) {
+    results->push_back(static_cast<CreateTransferResult>(reply->body[i]));
+  }
+  return reply->header.status;
+}
+
+namespace {
+
+std::vector<uint8_t> encode_ids(std::span<const u128> ids) {
+  std::vector<uint8_t> body(ids.size() * 16);
+  for (size_t i = 0; i < ids.size(); ++i) encode_id(ids[i], &body[i * 16]);
+  return body;
+}
+
+}  // namespace
+
+ProtocolStatus Client::lookup_accounts(std::span<const u128> ids, std::vector<Account>* out,
+                                       int timeout_ms) {
+  const uint64_t id =
+      send(Operation::lookup_accounts, static_cast<uint32_t>(ids.size()), encode_ids(ids));
+  const std::optional<Reply> reply = await(id, timeout_ms);
+  if (!reply) return ProtocolStatus::busy;
+  out->clear();
+  for (uint32_t i = 0; i < reply->header.count; ++i) {
+    out->push_back(decode_account(&reply->body[i * 128u]));
+  }
+  return reply->header.status;
+}
+
+ProtocolStatus Client::lookup_transfers(std::span<const u128> ids, std::vector<Transfer>* out,
+                                        int timeout_ms) {
+  const uint64_t id =
+      send(Operation::lookup_transfers, static_cast<uint32_t>(ids.size()), encode_ids(ids));
+  const std::optional<Reply> reply = await(id, timeout_ms);
+  if (!reply) return ProtocolStatus::busy;
+  out->clear();
+  for (uint32_t i = 0; i < reply->header.count; ++i) {
+    out->push_back(decode_transfer(&reply->body[i * 128u]));
+  }
+  return reply->header.status;
+}
+
+ProtocolStatus Client::ping(int timeout_ms) {
+  const uint64_t id = send(Operation::ping, 0, {});
+  const std::optional<Reply> reply = await(id, timeout_ms);
+  return reply ? reply->header.status : ProtocolStatus::busy;
+}
+
+}  // namespace kervan

@@ -1,0 +1,68 @@
+// The C++ client: a ZeroMQ DEALER that pipelines requests (many in flight, matched to their
+// replies by request id) and keeps every request until its reply arrives, so that after a
+// timeout or a server restart it can send them again with the same ids: the ledger answers
+// `exists` for what it had applied, so a retry never applies twice.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "api/protocol.h"
+#include "ledger/results.h"
+#include "ledger/types.h"
+
+namespace zmq {
+class context_t;
+class socket_t;
+}  // namespace zmq
+
+namespace kervan {
+
+struct Reply {
+  FrameHeader header;
+  std::vector<uint8_t> body;
+};
+
+class Client {
+ public:
+  // Connects (lazily, as ZeroMQ does) to `endpoint`, e.g. "tcp://127.0.0.1:7420".
+  explicit Client(const std::string& endpoint);
+  ~Client();
+  Client(const Client&) = delete;
+
+  // Sends a request; returns its id. Blocks only while ZeroMQ's send queue is full.
+  uint64_t send(Operation operation, uint32_t count, std::span<const uint8_t> body);
+  // The next reply to any request, or nullopt after timeout_ms. A reply that does not decode
+  // comes back with its status (the bytes were damaged in flight: resend).
+  std::optional<Reply> receive(int timeout_ms);
+  // Sends every request that has no reply yet again, with its id. Returns how many.
+  size_t resend_pending();
+  size_t in_flight() const { return in_flight_.size(); }
+
+  // Synchronous calls: send, then wait for that reply (others are kept for receive()).
+  ProtocolStatus create_accounts(std::span<const Account> accounts,
+                                 std::vector<CreateAccountResult>* results, int timeout_ms);
+  ProtocolStatus create_transfers(std::span<const Transfer> transfers,
+                                  std::vector<CreateTransferResult>* results, int timeout_ms);
+  ProtocolStatus lookup_accounts(std::span<const u128> ids, std::vector<Account>* out,
+                                 int timeout_ms);
+  ProtocolStatus lookup_transfers(std::span<const u128> ids, std::vector<Transfer>* out,
+                                  int timeout_ms);
+  ProtocolStatus ping(int timeout_ms);
+  // The reply to request `id`, waiting up to timeout_ms (nullopt: none yet).
+  std::optional<Reply> await(uint64_t id, int timeout_ms);
+
+ private:
+  std::unique_ptr<zmq::context_t> context_;
+  std::unique_ptr<zmq::socket_t> socket_;
+  uint64_t next_id_ = 1;
+  std::map<uint64_t, std::vector<uint8_t>> in_flight_;  // Request bytes, until replied.
+  std::map<uint64_t, Reply> early_;                     // Replies received while awaiting another.
+};
+
+}  // namespace kervan

@@ -1,0 +1,388 @@
+#include "api/server.h"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <vector>
+#include <zmq.hpp>
+
+#include "api/protocol.h"
+#include "core/assert.h"
+#include "core/bytes.h"
+#include "ledger/record_coding.h"
+
+namespace kervan {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr size_t drain_per_wake_max = 4096;  // Requests read before replies are looked at again.
+
+uint64_t wall_clock_ns() {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+}
+
+// A reply waiting until the journal is durable up to `sequence`.
+struct PendingReply {
+  uint64_t sequence = 0;
+  zmq::message_t routing;
+  std::vector<uint8_t> reply;
+  Clock::time_point applied;
+};
+
+}  // namespace
+
+struct Server::State {
+  ServerOptions options;
+  zmq::context_t context{1};
+  zmq::socket_t router{context, zmq::socket_type::router};
+  int wake_fd = -1;
+  std::unique_ptr<Store> store;
+  std::deque<PendingReply> pending;
+  std::vector<Account> accounts = std::vector<Account>(batch_events_max);
+  std::vector<Transfer> transfers = std::vector<Transfer>(batch_events_max);
+  std::vector<CreateAccountResult> account_results =
+      std::vector<CreateAccountResult>(batch_events_max);
+  std::vector<CreateTransferResult> transfer_results =
+      std::vector<CreateTransferResult>(batch_events_max);
+  std::vector<uint8_t> body = std::vector<uint8_t>(message_bytes_max);
+  std::atomic<uint64_t> counters[server_counters_count] = {};
+
+  void count(size_t which, uint64_t n = 1) { counters[which].fetch_add(n); }
+  void log(const std::string& line) const {
+    if (options.log) {
+      options.log(line);
+    } else {
+      std::fprintf(stderr, "kervan serve: %s\n", line.c_str());
+    }
+  }
+
+  void handle(zmq::message_t& routing, zmq::message_t& payload, bool stopping);
+  void reply_now(zmq::message_t& routing, Operation operation, uint64_t request_id,
+                 ProtocolStatus status, uint32_t count, std::span<const uint8_t> body_bytes);
+  std::vector<uint8_t> encode_reply(Operation operation, uint64_t request_id,
+                                    ProtocolStatus status, uint32_t count,
+                                    std::span<const uint8_t> body_bytes) const;
+  void queue_reply(uint64_t sequence, zmq::message_t& routing, std::vector<uint8_t> reply);
+  ProtocolStatus apply_write(const FrameView& frame, uint64_t* sequence, uint32_t* results);
+  uint32_t answer_query(const FrameView& frame);
+  void send(zmq::message_t& routing, std::span<const uint8_t> reply);
+  void send_durable();
+  void loop(std::atomic<bool>& stopping);
+  bool receive_now(zmq::message_t& message);
+};
+
+StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* out) {
+  std::unique_ptr<Server> server(new Server());
+  server->state_ = std::make_unique<State>();
+  State& s = *server->state_;
+  s.options = options;
+  s.wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  KERVAN_ASSERT(s.wake_fd >= 0);
+  StoreOptions store_options = options.store;
+  const int fd = s.wake_fd;
+  store_options.on_durable = [fd] {
+    const uint64_t one = 1;
+    (void)!::write(fd, &one, sizeof one);
+  };
+  if (StoreStatus status = Store::open(store_options, &s.store); !status.ok()) return status;
+  try {
+    s.router.set(zmq::sockopt::router_mandatory, 1);
+    s.router.set(zmq::sockopt::sndhwm, 100'000);
+    s.router.set(zmq::sockopt::rcvhwm, 100'000);
+    s.router.set(zmq::sockopt::maxmsgsize, static_cast<int64_t>(frame_bytes_max));
+    s.router.set(zmq::sockopt::linger, 1000);
+    s.router.bind(options.endpoint);
+    server->endpoint_ = s.router.get(zmq::sockopt::last_endpoint);
+  } catch (const zmq::error_t& error) {
+    return StoreStatus::error(StoreError::io_error,
+                              "cannot listen on " + options.endpoint + ": " + error.what());
+  }
+  s.log("event=listening endpoint=" + server->endpoint_ + " accounts=" +
+        std::to_string(s.store->ledger().accounts_count()) +
+        " transfers=" + std::to_string(s.store->ledger().transfers_count()));
+  *out = std::move(server);
+  return StoreStatus();
+}
+
+Server::~Server() {
+  stop();
+  if (state_ && state_->wake_fd >= 0) ::close(state_->wake_fd);
+}
+
+void Server::start() {
+  KERVAN_ASSERT(!thread_.joinable());
+  thread_ = std::thread([this] { run(); });
+}
+
+void Server::stop() {
+  stopping_.store(true);
+  if (state_ && state_->wake_fd >= 0) {
+    const uint64_t one = 1;
+    (void)!::write(state_->wake_fd, &one, sizeof one);
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Server::run() { state_->loop(stopping_); }
+
+ServerCounters Server::counters() const {
+  ServerCounters c;
+  uint64_t* fields[] = {&c.requests,    &c.events,        &c.replies,
+                        &c.rejected_malformed, &c.rejected_busy, &c.replies_undeliverable,
+                        &c.batches_durable, &c.commit_latency_us_max};
+  for (size_t i = 0; i < server_counters_count; ++i) *fields[i] = state_->counters[i].load();
+  return c;
+}
+
+namespace {
+enum Counter : size_t {
+  requests = 0,
+  events = 1,
+  replies = 2,
+  rejected_malformed = 3,
+  rejected_busy = 4,
+  replies_undeliverable = 5,
+  batches_durable = 6,
+  commit_latency_us_max = 7,
+};
+}  // namespace
+
+// A non-blocking receive that treats an interrupting signal as "nothing now".
+bool Server::State::receive_now(zmq::message_t& message) {
+  try {
+    return router.recv(message, zmq::recv_flags::dontwait).has_value();
+  } catch (const zmq::error_t& error) {
+    if (error.num() != EINTR) throw;
+    return false;
+  }
+}
+
+void Server::State::loop(std::atomic<bool>& stopping) {
+  zmq::pollitem_t items[] = {{router.handle(), 0, ZMQ_POLLIN, 0},
+                             {nullptr, wake_fd, ZMQ_POLLIN, 0}};
+  uint64_t commits_seen = store->journal_commits();
+  for (;;) {
+    const bool stop = stopping.load();
+    if (stop && pending.empty()) break;
+    // The timeout only bounds how late a stop request is noticed; work arrives by events.
+    try {
+      zmq::poll(items, 2, std::chrono::milliseconds(stop ? 5 : 50));
+    } catch (const zmq::error_t& error) {
+      if (error.num() != EINTR) throw;  // A signal (SIGTERM): look at the stop flag again.
+      continue;
+    }
+    if ((items[1].revents & ZMQ_POLLIN) != 0) {
+      uint64_t wakes = 0;
+      (void)!::read(wake_fd, &wakes, sizeof wakes);
+    }
+    const uint64_t commits = store->journal_commits();
+    count(batches_durable, commits - commits_seen);
+    commits_seen = commits;
+    send_durable();
+    for (size_t n = 0; n < drain_per_wake_max; ++n) {
+      zmq::message_t routing;
+      zmq::message_t payload;
+      if (!receive_now(routing)) break;
+      bool complete = routing.more() && router.recv(payload, zmq::recv_flags::none).has_value();
+      while (payload.more()) {  // Extra frames: read and ignore; the request is malformed.
+        zmq::message_t extra;
+        (void)router.recv(extra, zmq::recv_flags::none);
+        complete = false;
+        payload = std::move(extra);
+      }
+      if (!complete) payload.rebuild(size_t{0});
+      handle(routing, payload, stop);
+    }
+    send_durable();
+  }
+  log("event=stopped requests=" + std::to_string(counters[requests].load()) +
+      " replies=" + std::to_string(counters[replies].load()));
+}
+
+void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, bool stopping) {
+  count(requests);
+  const std::span<const uint8_t> frame(static_cast<const uint8_t*>(payload.data()),
+                                       payload.size());
+  FrameView view;
+  const ProtocolStatus status = decode_request(frame, &view);
+  if (status != ProtocolStatus::ok) {
+    count(rejected_malformed);
+    // The request id is echoed only when the header checksum held (else it may be noise).
+    const bool readable = header_readable(status);
+    reply_now(routing, readable ? view.header.operation : Operation::ping,
+              readable ? view.header.request_id : 0, status, 0, {});
+    return;
+  }
+  const FrameHeader& h = view.header;
+  if (stopping) {
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::shutting_down, 0, {});
+    return;
+  }
+  if (pending.size() >= options.in_flight_max) {
+    count(rejected_busy);
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::busy, 0, {});
+    return;
+  }
+  if (h.operation == Operation::ping) {
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::ok, 0, {});
+    return;
+  }
+  if (h.operation == Operation::create_accounts || h.operation == Operation::create_transfers) {
+    uint64_t sequence = 0;
+    uint32_t results = 0;
+    const ProtocolStatus applied = apply_write(view, &sequence, &results);
+    if (applied != ProtocolStatus::ok) {
+      reply_now(routing, h.operation, h.request_id, applied, 0, {});
+      return;
+    }
+    count(events, h.count);
+    queue_reply(sequence, routing,
+                encode_reply(h.operation, h.request_id, ProtocolStatus::ok, results,
+                             std::span(body).first(results_body_bytes(results))));
+    return;
+  }
+  const uint32_t records = answer_query(view);
+  // Behind every write applied before it: the query sees nothing a crash could take back.
+  queue_reply(store->last_sequence(), routing,
+              encode_reply(h.operation, h.request_id, ProtocolStatus::ok, records,
+                           std::span(body).first(reply_body_bytes(h.operation, records))));
+}
+
+ProtocolStatus Server::State::apply_write(const FrameView& frame, uint64_t* sequence,
+                                          uint32_t* results) {
+  const uint32_t n = frame.header.count;
+  const uint64_t now = wall_clock_ns();
+  StoreStatus status;
+  std::fill(body.begin(), body.begin() + static_cast<ptrdiff_t>(results_body_bytes(n)), 0);
+  if (frame.header.operation == Operation::create_accounts) {
+    for (uint32_t i = 0; i < n; ++i) accounts[i] = decode_account(&frame.body[i * 128u]);
+    const auto slots = std::span(account_results).first(n);
+    status = store->create_accounts(now, 0, std::span(accounts).first(n), slots, sequence);
+    for (uint32_t i = 0; i < n; ++i) body[i] = static_cast<uint8_t>(slots[i]);
+  } else {
+    for (uint32_t i = 0; i < n; ++i) transfers[i] = decode_transfer(&frame.body[i * 128u]);
+    const auto slots = std::span(transfer_results).first(n);
+    status = store->create_transfers(now, 0, std::span(transfers).first(n), slots, sequence);
+    for (uint32_t i = 0; i < n; ++i) body[i] = static_cast<uint8_t>(slots[i]);
+  }
+  if (!status.ok()) {
+    log("event=store_failed error=" + status.to_string());
+    return ProtocolStatus::store_failed;
+  }
+  *results = n;
+  return ProtocolStatus::ok;
+}
+
+uint32_t Server::State::answer_query(const FrameView& frame) {
+  const StateMachine& ledger = store->ledger();
+  uint32_t found = 0;
+  switch (frame.header.operation) {
+    case Operation::lookup_accounts:
+      for (uint32_t i = 0; i < frame.header.count; ++i) {
+        const Account* a = ledger.lookup_account(decode_id(&frame.body[i * 16u]));
+        if (a != nullptr) encode_account(*a, &body[128u * found++]);
+      }
+      return found;
+    case Operation::lookup_transfers:
+      for (uint32_t i = 0; i < frame.header.count; ++i) {
+        const Transfer* t = ledger.lookup_transfer(decode_id(&frame.body[i * 16u]));
+        if (t != nullptr) encode_transfer(*t, &body[128u * found++]);
+      }
+      return found;
+    case Operation::get_account_transfers: {
+      AccountTransfersFilter filter;
+      if (!decode_filter(frame.body.data(), &filter)) return 0;
+      filter.limit = std::min<uint32_t>(filter.limit, batch_events_max);
+      std::vector<Transfer> out(filter.limit);
+      found = ledger.get_account_transfers(filter, out);
+      for (uint32_t i = 0; i < found; ++i) encode_transfer(out[i], &body[128u * i]);
+      return found;
+    }
+    case Operation::stats:
+      for (uint32_t i = 0; i < server_counters_count; ++i) {
+        store_u64_le(&body[8u * i], counters[i].load());
+      }
+      return server_counters_count;
+    default:
+      return 0;
+  }
+}
+
+std::vector<uint8_t> Server::State::encode_reply(Operation operation, uint64_t request_id,
+                                                 ProtocolStatus status, uint32_t count,
+                                                 std::span<const uint8_t> body_bytes) const {
+  std::vector<uint8_t> reply(frame_header_bytes + body_bytes.size());
+  const size_t written =
+      encode_message(operation, flag_reply, status, request_id, count, body_bytes, reply);
+  KERVAN_ASSERT(written == reply.size());
+  return reply;
+}
+
+void Server::State::reply_now(zmq::message_t& routing, Operation operation, uint64_t request_id,
+                              ProtocolStatus status, uint32_t count,
+                              std::span<const uint8_t> body_bytes) {
+  const std::vector<uint8_t> reply = encode_reply(operation, request_id, status, count, body_bytes);
+  send(routing, reply);
+}
+
+void Server::State::queue_reply(uint64_t sequence, zmq::message_t& routing,
+                                std::vector<uint8_t> reply) {
+  pending.push_back(PendingReply{.sequence = sequence,
+                                 .routing = std::move(routing),
+                                 .reply = std::move(reply),
+                                 .applied = Clock::now()});
+}
+
+void Server::State::send(zmq::message_t& routing, std::span<const uint8_t> reply) {
+  try {
+    zmq::message_t id;
+    id.copy(routing);
+    if (!router.send(id, zmq::send_flags::sndmore | zmq::send_flags::dontwait) ||
+        !router.send(zmq::buffer(reply.data(), reply.size()), zmq::send_flags::dontwait)) {
+      count(replies_undeliverable);
+      return;
+    }
+    count(replies);
+  } catch (const zmq::error_t&) {
+    count(replies_undeliverable);  // The peer is gone (EHOSTUNREACH under ROUTER_MANDATORY).
+  }
+}
+
+void Server::State::send_durable() {
+  const uint64_t durable = store->durable_sequence();
+  const Clock::time_point now = Clock::now();
+  if (!pending.empty() && pending.front().sequence > durable && !store->health().ok()) {
+    // The journal failed: these will never be durable. Each request is answered store_failed.
+    log("event=store_failed error=" + store->health().to_string());
+    for (PendingReply& p : pending) {
+      std::array<uint8_t, frame_header_bytes> header{};
+      const uint64_t id = load_u64_le(p.reply.data() + 16);
+      const auto operation = static_cast<Operation>(load_u16_le(p.reply.data() + 6));
+      const size_t n = encode_message(operation, flag_reply, ProtocolStatus::store_failed, id, 0,
+                                      {}, header);
+      send(p.routing, std::span(header).first(n));
+    }
+    pending.clear();
+    return;
+  }
+  while (!pending.empty() && pending.front().sequence <= durable) {
+    PendingReply& next = pending.front();
+    const auto latency_us = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(now - next.applied).count());
+    uint64_t max = counters[commit_latency_us_max].load();
+    while (latency_us > max && !counters[commit_latency_us_max].compare_exchange_weak(max, latency_us)) {
+    }
+    send(next.routing, next.reply);
+    pending.pop_front();
+  }
+}
+
+}  // namespace kervan

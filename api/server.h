@@ -1,0 +1,79 @@
+// The Kervan server: a ZeroMQ ROUTER in front of the durable ledger store.
+//
+// One thread owns the socket and the store: it decodes each request, applies it at once, and
+// queues its reply behind the request's journal sequence. The journal's writer thread commits
+// in the background (group commit: everything applied while one commit is flushed goes into the
+// next) and wakes the loop through an eventfd; replies whose sequence is durable are sent.
+// Queries are answered in the same order, after the writes applied before them are durable, so
+// that a client never sees a state that a crash could take back.
+//
+// The queue of replies waiting for durability is bounded: a request that finds it full is
+// answered `busy` at once, having done nothing. Malformed frames get their specific status.
+// Nothing is dropped silently: the ROUTER is mandatory-routing, and a reply to a peer that has
+// gone is counted (replies_undeliverable).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "ledger/store.h"
+
+namespace kervan {
+
+struct ServerOptions {
+  std::string endpoint = "tcp://127.0.0.1:7420";
+  StoreOptions store;
+  // Requests applied and waiting for durability; beyond it, `busy`.
+  uint32_t in_flight_max = 1024;
+  std::function<void(std::string_view)> log;  // Structured lines; stderr when empty.
+};
+
+// Counters, readable through the `stats` operation (in this order, 8 bytes each).
+struct ServerCounters {
+  uint64_t requests = 0;
+  uint64_t events = 0;
+  uint64_t replies = 0;
+  uint64_t rejected_malformed = 0;
+  uint64_t rejected_busy = 0;
+  uint64_t replies_undeliverable = 0;
+  uint64_t batches_durable = 0;  // Journal commits seen.
+  uint64_t commit_latency_us_max = 0;
+};
+inline constexpr uint32_t server_counters_count = 8;
+
+class Server {
+ public:
+  // Opens the store (recovering it) and binds the socket; the loop runs once start() is
+  // called. Errors: the store's, or io_error when the endpoint cannot be bound.
+  static StoreStatus open(const ServerOptions& options, std::unique_ptr<Server>* out);
+  ~Server();  // Stops (as stop()) if running.
+  Server(const Server&) = delete;
+
+  // Runs the loop in its own thread.
+  void start();
+  // Stops taking requests, sends every reply whose batch is made durable, closes. Safe to call
+  // from any thread (a signal handler sets a flag the loop polls instead: request_stop()).
+  void stop();
+  void request_stop() { stopping_.store(true); }
+  // Runs the loop in the calling thread until request_stop() (the `kervan serve` command).
+  void run();
+
+  ServerCounters counters() const;
+  const std::string& endpoint() const { return endpoint_; }
+
+ private:
+  struct State;
+  Server() = default;
+
+  std::unique_ptr<State> state_;
+  std::string endpoint_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+}  // namespace kervan

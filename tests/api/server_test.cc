@@ -1,0 +1,245 @@
+// The server and the client over real sockets: results only once durable, malformed frames,
+// back-pressure, tcp and ipc, and an idempotent retry across a killed and restarted server.
+#include "api/server.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <set>
+#include <zmq.hpp>
+
+#include "api/client.h"
+#include "ledger/record_coding.h"
+
+namespace kervan {
+namespace {
+
+constexpr int timeout_ms = 10'000;
+
+class TempFolder {
+ public:
+  TempFolder() {
+    std::string pattern = std::filesystem::temp_directory_path().string() + "/kervan-api-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) std::abort();
+    path_ = pattern;
+  }
+  ~TempFolder() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+ServerOptions options_in(const TempFolder& folder, const std::string& endpoint) {
+  ServerOptions o;
+  o.endpoint = endpoint;
+  o.store = StoreOptions{.path = folder.path() + "/store",
+                         .ledger = LedgerConfig{.accounts_max = 64, .transfers_max = 100'000,
+                                                .failed_ids_max = 1024, .hash_seed = 3},
+                         .journal_map_bytes_max = uint64_t{1} << 30,
+                         .checkpoint_map_bytes_max = uint64_t{1} << 30,
+                         .journal_ring_bytes = size_t{8} << 20,
+                         .log = [](std::string_view) {}};
+  o.log = [](std::string_view) {};
+  return o;
+}
+
+std::vector<Account> accounts(uint64_t count) {
+  std::vector<Account> out;
+  for (uint64_t id = 1; id <= count; ++id) {
+    Account a;
+    a.id = id;
+    a.ledger = 978;
+    a.code = 1;
+    out.push_back(a);
+  }
+  return out;
+}
+
+std::vector<Transfer> transfers(uint64_t first_id, uint64_t count) {
+  std::vector<Transfer> out;
+  for (uint64_t i = 0; i < count; ++i) {
+    Transfer t;
+    t.id = first_id + i;
+    t.debit_account_id = 1 + i % 4;
+    t.credit_account_id = 5 + i % 4;
+    t.amount = 10 + i;
+    t.ledger = 978;
+    t.code = 1;
+    out.push_back(t);
+  }
+  return out;
+}
+
+void round_trip(const std::string& endpoint) {
+  TempFolder folder;
+  std::unique_ptr<Server> server;
+  ASSERT_TRUE(Server::open(options_in(folder, endpoint), &server).ok());
+  server->start();
+  Client client(server->endpoint());
+  EXPECT_EQ(client.ping(timeout_ms), ProtocolStatus::ok);
+  std::vector<CreateAccountResult> account_results;
+  ASSERT_EQ(client.create_accounts(accounts(8), &account_results, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(account_results, std::vector<CreateAccountResult>(8, CreateAccountResult::ok));
+  std::vector<CreateTransferResult> results;
+  const std::vector<Transfer> batch = transfers(1, 1000);
+  ASSERT_EQ(client.create_transfers(batch, &results, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(results, std::vector<CreateTransferResult>(1000, CreateTransferResult::ok));
+  ASSERT_EQ(client.create_transfers(batch, &results, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(results, std::vector<CreateTransferResult>(1000, CreateTransferResult::exists));
+  std::vector<Account> found;
+  const u128 ids[] = {1, 5, 99};
+  ASSERT_EQ(client.lookup_accounts(ids, &found, timeout_ms), ProtocolStatus::ok);
+  ASSERT_EQ(found.size(), 2u);  // 99 does not exist.
+  EXPECT_EQ(found[0].id, 1u);
+  EXPECT_GT(found[0].debits_posted, 0u);
+  server->stop();
+  const ServerCounters c = server->counters();
+  EXPECT_GE(c.batches_durable, 1u);
+  EXPECT_EQ(c.replies, c.requests);
+}
+
+TEST(Server, RequestsOverTcpGetTheirResultsOnceDurable) { round_trip("tcp://127.0.0.1:*"); }
+
+TEST(Server, RequestsOverIpcToo) {
+  TempFolder socket_folder;
+  round_trip("ipc://" + socket_folder.path() + "/kervan.sock");
+}
+
+TEST(Server, AMalformedFrameGetsItsStatusAndChangesNothing) {
+  TempFolder folder;
+  std::unique_ptr<Server> server;
+  ASSERT_TRUE(Server::open(options_in(folder, "tcp://127.0.0.1:*"), &server).ok());
+  server->start();
+  zmq::context_t context(1);
+  zmq::socket_t raw(context, zmq::socket_type::dealer);
+  raw.set(zmq::sockopt::linger, 0);
+  raw.connect(server->endpoint());
+  std::vector<uint8_t> message(frame_header_bytes + 128);
+  std::vector<uint8_t> body(128);
+  encode_transfer(transfers(1, 1)[0], body.data());
+  ASSERT_GT(encode_message(Operation::create_transfers, 0, ProtocolStatus::ok, 42, 1, body,
+                           message),
+            0u);
+  message[0] ^= 0xFF;  // Bad magic.
+  raw.send(zmq::buffer(message), zmq::send_flags::none);
+  zmq::message_t reply;
+  ASSERT_TRUE(raw.recv(reply, zmq::recv_flags::none));
+  FrameView view;
+  ASSERT_EQ(decode_reply({static_cast<const uint8_t*>(reply.data()), reply.size()}, &view),
+            ProtocolStatus::ok);
+  EXPECT_EQ(view.header.status, ProtocolStatus::bad_magic);
+  raw.send(zmq::buffer(message.data(), 10), zmq::send_flags::none);  // Too short.
+  ASSERT_TRUE(raw.recv(reply, zmq::recv_flags::none));
+  ASSERT_EQ(decode_reply({static_cast<const uint8_t*>(reply.data()), reply.size()}, &view),
+            ProtocolStatus::ok);
+  EXPECT_EQ(view.header.status, ProtocolStatus::frame_too_short);
+  server->stop();
+  EXPECT_EQ(server->counters().rejected_malformed, 2u);
+  EXPECT_EQ(server->counters().events, 0u);
+}
+
+TEST(Server, AFloodIsAnsweredBusyNeverDropped) {
+  TempFolder folder;
+  ServerOptions options = options_in(folder, "tcp://127.0.0.1:*");
+  options.in_flight_max = 2;
+  std::unique_ptr<Server> server;
+  ASSERT_TRUE(Server::open(options, &server).ok());
+  server->start();
+  Client client(server->endpoint());
+  std::vector<CreateAccountResult> account_results;
+  ASSERT_EQ(client.create_accounts(accounts(8), &account_results, timeout_ms), ProtocolStatus::ok);
+  std::vector<uint8_t> body(128 * 100);
+  constexpr int requests = 200;
+  std::set<uint64_t> ids;
+  for (int r = 0; r < requests; ++r) {
+    const std::vector<Transfer> batch = transfers(1 + uint64_t(r) * 100, 100);
+    for (size_t i = 0; i < batch.size(); ++i) encode_transfer(batch[i], &body[i * 128]);
+    ids.insert(client.send(Operation::create_transfers, 100, body));
+  }
+  int busy = 0, ok = 0;
+  for (int r = 0; r < requests; ++r) {
+    const std::optional<Reply> reply = client.receive(timeout_ms);
+    ASSERT_TRUE(reply.has_value()) << "a request got no reply";
+    ASSERT_EQ(ids.erase(reply->header.request_id), 1u);  // Exactly one reply per request.
+    (reply->header.status == ProtocolStatus::busy ? busy : ok) += 1;
+  }
+  EXPECT_GT(busy, 0);
+  EXPECT_GT(ok, 0);
+  // The busy ones did nothing: sent again (same ids), every one is applied exactly once.
+  while (client.in_flight() > 0) {
+    client.resend_pending();
+    for (size_t pending = client.in_flight(); pending > 0; --pending) {
+      ASSERT_TRUE(client.receive(timeout_ms).has_value());
+    }
+  }
+  server->stop();
+  EXPECT_EQ(server->counters().events, uint64_t{requests} * 100 + 8);
+}
+
+pid_t spawn_server(const std::string& endpoint, const std::string& data) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl(KERVAN_BINARY, KERVAN_BINARY, "serve", "--endpoint", endpoint.c_str(), "--data",
+          data.c_str(), "--accounts-max", "64", "--transfers-max", "100000",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+TEST(Server, ARetryWithTheSameIdsAfterAKilledServerAppliesOnce) {
+  TempFolder folder;
+  const std::string endpoint = "ipc://" + folder.path() + "/kervan.sock";
+  const std::string data = folder.path() + "/data";
+  pid_t pid = spawn_server(endpoint, data);
+  ASSERT_GT(pid, 0);
+  Client client(endpoint);
+  ASSERT_EQ(client.ping(timeout_ms), ProtocolStatus::ok);
+  std::vector<CreateAccountResult> account_results;
+  ASSERT_EQ(client.create_accounts(accounts(8), &account_results, timeout_ms), ProtocolStatus::ok);
+  std::vector<CreateTransferResult> results;
+  const std::vector<Transfer> first = transfers(1, 500);
+  ASSERT_EQ(client.create_transfers(first, &results, timeout_ms), ProtocolStatus::ok);
+  // A second batch is in flight when the server dies: applied or not, nobody knows.
+  const std::vector<Transfer> second = transfers(501, 500);
+  std::vector<uint8_t> body(500 * 128);
+  for (size_t i = 0; i < second.size(); ++i) encode_transfer(second[i], &body[i * 128]);
+  const uint64_t in_flight = client.send(Operation::create_transfers, 500, body);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
+  pid = spawn_server(endpoint, data);
+  ASSERT_GT(pid, 0);
+  // The client sends everything unanswered again, with the same ids.
+  ASSERT_EQ(client.resend_pending(), 1u);
+  const std::optional<Reply> reply = client.await(in_flight, timeout_ms);
+  ASSERT_TRUE(reply.has_value());
+  ASSERT_EQ(reply->header.status, ProtocolStatus::ok);
+  for (uint32_t i = 0; i < reply->header.count; ++i) {
+    const auto r = static_cast<CreateTransferResult>(reply->body[i]);
+    EXPECT_TRUE(r == CreateTransferResult::ok || r == CreateTransferResult::exists) << i;
+  }
+  // Both batches again: every transfer exists exactly once.
+  ASSERT_EQ(client.create_transfers(first, &results, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(results, std::vector<CreateTransferResult>(500, CreateTransferResult::exists));
+  ASSERT_EQ(client.create_transfers(second, &results, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(results, std::vector<CreateTransferResult>(500, CreateTransferResult::exists));
+  std::vector<Account> found;
+  const u128 debit_accounts[] = {1, 2, 3, 4};
+  ASSERT_EQ(client.lookup_accounts(debit_accounts, &found, timeout_ms), ProtocolStatus::ok);
+  u128 debited = 0;
+  for (const Account& a : found) debited += a.debits_posted;
+  u128 expected = 0;
+  for (uint64_t i = 0; i < 1000; ++i) expected += 10 + i % 500;
+  EXPECT_EQ(debited, expected);  // Nothing applied twice, nothing lost.
+  ASSERT_EQ(kill(pid, SIGTERM), 0);  // A clean stop this time.
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+}  // namespace
+}  // namespace kervan
