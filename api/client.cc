@@ -19,9 +19,14 @@ int remaining_ms(Clock::time_point deadline) {
 
 }  // namespace
 
-Client::Client(const std::string& endpoint)
+Client::Client(const std::string& endpoint, const ClientSecurity& security)
     : context_(std::make_unique<zmq::context_t>(1)),
       socket_(std::make_unique<zmq::socket_t>(*context_, zmq::socket_type::dealer)) {
+  if (!security.server_public_z85.empty()) {
+    socket_->set(zmq::sockopt::curve_serverkey, security.server_public_z85);
+    socket_->set(zmq::sockopt::curve_publickey, security.keys.public_z85);
+    socket_->set(zmq::sockopt::curve_secretkey, security.keys.secret_z85);
+  }
   socket_->set(zmq::sockopt::linger, 0);
   socket_->set(zmq::sockopt::sndhwm, 100'000);
   socket_->set(zmq::sockopt::rcvhwm, 100'000);

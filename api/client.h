@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "api/keys.h"
 #include "api/protocol.h"
 #include "ledger/results.h"
 #include "ledger/types.h"
@@ -28,10 +29,18 @@ struct Reply {
   std::vector<uint8_t> body;
 };
 
+// CURVE: the server's public key and this client's pair (registered with the server). Empty
+// server key: plain (for an --insecure server only).
+struct ClientSecurity {
+  std::string server_public_z85;
+  KeyPair keys;
+};
+
 class Client {
  public:
-  // Connects (lazily, as ZeroMQ does) to `endpoint`, e.g. "tcp://127.0.0.1:7420".
-  explicit Client(const std::string& endpoint);
+  // Connects (lazily, as ZeroMQ does) to `endpoint`, e.g. "tcp://127.0.0.1:7420". A server that
+  // refuses the key answers nothing: calls time out (ZeroMQ does not report the refusal).
+  explicit Client(const std::string& endpoint, const ClientSecurity& security = {});
   ~Client();
   Client(const Client&) = delete;
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <cstring>
 
@@ -23,8 +24,12 @@ void print_usage(std::FILE* out) {
                "                 the main job: a CAREC regional scenario through the durable\n"
                "                 transit ledger on embedded defaults\n"
                "  serve [--endpoint E] [--data DIR] [--sync durable|no_meta_sync|no_sync]\n"
-               "        [--accounts-max N] [--transfers-max N]\n"
-               "                 run the server (ZeroMQ ROUTER) until SIGTERM or SIGINT\n"
+               "        [--accounts-max N] [--transfers-max N] [--insecure yes]\n"
+               "                 run the server (ZeroMQ ROUTER, CURVE) until SIGTERM or SIGINT\n"
+               "  keygen <file>  write a new CURVE key pair (0600) and print its public key\n"
+               "  register-client --data DIR --public-key K --party N --role R [--country C]\n"
+               "                 admit a client key as a party (provider, customs, principal,\n"
+               "                 analyst, operator)\n"
                "  bench [--endpoint E] [--transfers N] [--batch N] [--clients N] [--window N]\n"
                "        [--rate N] [--accounts N]\n"
                "                 end-to-end load generator (starts a server in process unless\n"
@@ -60,6 +65,8 @@ int serve(int argc, char** argv) {
       data = argv[i + 1];
     } else if (flag == "--sync") {
       if (!kervan::parse_sync_mode(argv[i + 1], &options.store.sync)) return 2;
+    } else if (flag == "--insecure") {
+      options.insecure = std::string(argv[i + 1]) == "yes";
     } else if (flag == "--accounts-max" && parse_uint(argv[i + 1], &value) && value > 0) {
       accounts_max = value;
     } else if (flag == "--transfers-max" && parse_uint(argv[i + 1], &value) && value > 0) {
@@ -75,6 +82,17 @@ int serve(int argc, char** argv) {
       .transfers_max = static_cast<uint32_t>(transfers_max),
       .failed_ids_max = static_cast<uint32_t>(transfers_max / 8 + 1),
       .hash_seed = static_cast<uint64_t>(std::random_device{}())};
+  if (!options.insecure) {
+    // Secure by default: the server's key pair is made on first start; clients must be
+    // registered (kervan register-client) before they can connect.
+    std::filesystem::create_directories(data);
+    kervan::StoreStatus s = kervan::load_keypair(data + "/server.key", true, &options.server_keys);
+    if (s.ok()) s = kervan::load_clients(data + "/clients", &options.clients);
+    if (!s.ok()) {
+      std::fprintf(stderr, "kervan serve: %s\n", s.to_string().c_str());
+      return 1;
+    }
+  }
   std::unique_ptr<kervan::Server> server;
   if (const kervan::StoreStatus s = kervan::Server::open(options, &server); !s.ok()) {
     std::fprintf(stderr, "kervan serve: %s\n", s.to_string().c_str());
@@ -107,6 +125,50 @@ int bench(int argc, char** argv) {
     else return 2;
   }
   return kervan::run_load(o, stdout);
+}
+
+// `kervan keygen <file>`: a new CURVE key pair for a client (or a server), mode 0600.
+int keygen(int argc, char** argv) {
+  if (argc != 3) return 2;
+  const kervan::KeyPair keys = kervan::generate_keypair();
+  if (const kervan::StoreStatus s = kervan::save_keypair(argv[2], keys); !s.ok()) {
+    std::fprintf(stderr, "kervan keygen: %s\n", s.to_string().c_str());
+    return 1;
+  }
+  std::printf("%s\n", keys.public_z85.c_str());
+  return 0;
+}
+
+// `kervan register-client --data DIR --public-key K --party N --role R [--country C]`.
+int register_client_command(int argc, char** argv) {
+  std::string data = "var/kervan";
+  kervan::ClientEntry entry;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const std::string value = argv[i + 1];
+    uint64_t number = 0;
+    if (flag == "--data") {
+      data = value;
+    } else if (flag == "--public-key") {
+      entry.public_z85 = value;
+    } else if (flag == "--party" && parse_uint(value.c_str(), &number) && number > 0) {
+      entry.party.id = kervan::PartyId{number};
+    } else if (flag == "--role" && kervan::parse_role(value, &entry.party.role)) {
+    } else if (flag == "--country" &&
+               kervan::Country::parse(value, &entry.party.country) == kervan::CountryError::ok) {
+    } else {
+      return 2;
+    }
+  }
+  if (entry.public_z85.size() != 40 || static_cast<uint64_t>(entry.party.id) == 0) return 2;
+  std::filesystem::create_directories(data);
+  if (const kervan::StoreStatus s = kervan::register_client(data + "/clients", entry); !s.ok()) {
+    std::fprintf(stderr, "kervan register-client: %s\n", s.to_string().c_str());
+    return 1;
+  }
+  std::printf("registered party %lu (%s)\n", static_cast<unsigned long>(entry.party.id),
+              std::string(kervan::role_name(entry.party.role)).c_str());
+  return 0;
 }
 
 // `kervan verify <path>`: exit 0 when the store checks, 1 when it does not, 2 on bad usage.
@@ -147,6 +209,16 @@ int main(int argc, char** argv) {
   if (std::strcmp(argv[1], "demo") == 0) return kervan::run_demo(stdout);
   if (std::strcmp(argv[1], "serve") == 0) {
     const int rc = serve(argc, argv);
+    if (rc == 2) print_usage(stderr);
+    return rc;
+  }
+  if (std::strcmp(argv[1], "keygen") == 0) {
+    const int rc = keygen(argc, argv);
+    if (rc == 2) print_usage(stderr);
+    return rc;
+  }
+  if (std::strcmp(argv[1], "register-client") == 0) {
+    const int rc = register_client_command(argc, argv);
     if (rc == 2) print_usage(stderr);
     return rc;
   }

@@ -6,10 +6,13 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <deque>
+#include <map>
 #include <vector>
 #include <zmq.hpp>
+#include <zmq_addon.hpp>
 
 #include "api/protocol.h"
 #include "core/assert.h"
@@ -39,10 +42,31 @@ struct PendingReply {
 
 }  // namespace
 
+bool operation_allowed(PartyRole role, uint16_t operation) {
+  switch (static_cast<Operation>(operation)) {
+    case Operation::ping:
+      return true;
+    case Operation::create_accounts:
+    case Operation::create_transfers:
+      return role == PartyRole::operator_;
+    case Operation::lookup_accounts:
+    case Operation::lookup_transfers:
+    case Operation::get_account_transfers:
+    case Operation::stats:
+      return role == PartyRole::operator_ || role == PartyRole::analyst;
+  }
+  return false;
+}
+
 struct Server::State {
   ServerOptions options;
   zmq::context_t context{1};
+  zmq::socket_t zap{context, zmq::socket_type::rep};
   zmq::socket_t router{context, zmq::socket_type::router};
+  std::thread zap_thread;
+  std::atomic<bool> zap_stopping{false};
+  std::map<std::string, Party> parties_by_key;
+  std::map<uint64_t, Party> parties_by_id;
   int wake_fd = -1;
   std::unique_ptr<Store> store;
   std::deque<PendingReply> pending;
@@ -77,6 +101,8 @@ struct Server::State {
   void send_durable();
   void loop(std::atomic<bool>& stopping);
   bool receive_now(zmq::message_t& message);
+  void zap_loop();
+  const Party* party_of(zmq::message_t& payload) const;
 };
 
 StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* out) {
@@ -94,6 +120,19 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
   };
   if (StoreStatus status = Store::open(store_options, &s.store); !status.ok()) return status;
   try {
+    if (!options.insecure) {
+      // The ZAP handler must be bound before the ROUTER, in the same context.
+      for (const ClientEntry& client : options.clients) {
+        s.parties_by_key[client.public_z85] = client.party;
+        s.parties_by_id[static_cast<uint64_t>(client.party.id)] = client.party;
+      }
+      s.zap.set(zmq::sockopt::linger, 0);
+      s.zap.bind("inproc://zeromq.zap.01");
+      s.router.set(zmq::sockopt::curve_server, 1);
+      s.router.set(zmq::sockopt::curve_secretkey, options.server_keys.secret_z85);
+      s.router.set(zmq::sockopt::zap_domain, "kervan");
+      s.zap_thread = std::thread([&s] { s.zap_loop(); });
+    }
     s.router.set(zmq::sockopt::router_mandatory, 1);
     s.router.set(zmq::sockopt::sndhwm, 100'000);
     s.router.set(zmq::sockopt::rcvhwm, 100'000);
@@ -105,6 +144,13 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
     return StoreStatus::error(StoreError::io_error,
                               "cannot listen on " + options.endpoint + ": " + error.what());
   }
+  if (options.insecure) {
+    s.log("event=insecure warning=\"INSECURE MODE: no encryption, no authentication, every "
+          "request acts as an operator; for local development only\"");
+  } else {
+    s.log("event=curve server_public_key=" + options.server_keys.public_z85 +
+          " clients=" + std::to_string(options.clients.size()));
+  }
   s.log("event=listening endpoint=" + server->endpoint_ + " accounts=" +
         std::to_string(s.store->ledger().accounts_count()) +
         " transfers=" + std::to_string(s.store->ledger().transfers_count()));
@@ -114,7 +160,10 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
 
 Server::~Server() {
   stop();
-  if (state_ && state_->wake_fd >= 0) ::close(state_->wake_fd);
+  if (!state_) return;
+  state_->zap_stopping.store(true);
+  if (state_->zap_thread.joinable()) state_->zap_thread.join();
+  if (state_->wake_fd >= 0) ::close(state_->wake_fd);
 }
 
 void Server::start() {
@@ -135,9 +184,11 @@ void Server::run() { state_->loop(stopping_); }
 
 ServerCounters Server::counters() const {
   ServerCounters c;
-  uint64_t* fields[] = {&c.requests,    &c.events,        &c.replies,
-                        &c.rejected_malformed, &c.rejected_busy, &c.replies_undeliverable,
-                        &c.batches_durable, &c.commit_latency_us_max};
+  uint64_t* fields[] = {&c.requests,           &c.events,
+                        &c.replies,            &c.rejected_malformed,
+                        &c.rejected_busy,      &c.replies_undeliverable,
+                        &c.batches_durable,    &c.commit_latency_us_max,
+                        &c.rejected_unauthenticated, &c.rejected_forbidden};
   for (size_t i = 0; i < server_counters_count; ++i) *fields[i] = state_->counters[i].load();
   return c;
 }
@@ -152,8 +203,55 @@ enum Counter : size_t {
   replies_undeliverable = 5,
   batches_durable = 6,
   commit_latency_us_max = 7,
+  rejected_unauthenticated = 8,
+  rejected_forbidden = 9,
 };
 }  // namespace
+
+// The party the ZAP handler admitted this message's connection as (its User-Id property).
+const Party* Server::State::party_of(zmq::message_t& payload) const {
+  const char* user = nullptr;
+  try {
+    user = payload.gets("User-Id");
+  } catch (const zmq::error_t&) {
+    return nullptr;
+  }
+  if (user == nullptr) return nullptr;
+  const auto it = parties_by_id.find(std::strtoull(user, nullptr, 10));
+  return it == parties_by_id.end() ? nullptr : &it->second;
+}
+
+// ZAP (RFC 27): admits a CURVE connection only when its client key is registered, and names
+// its party as the user id carried on every message of the connection.
+void Server::State::zap_loop() {
+  zmq::pollitem_t item{zap.handle(), 0, ZMQ_POLLIN, 0};
+  while (!zap_stopping.load()) {
+    try {
+      if (zmq::poll(&item, 1, std::chrono::milliseconds(50)) == 0) continue;
+      std::vector<zmq::message_t> request;
+      (void)zmq::recv_multipart(zap, std::back_inserter(request));
+      if (request.size() < 6) continue;
+      std::string status = "400", text = "unknown key", user;
+      if (request[5].to_string() == "CURVE" && request.size() >= 7 && request[6].size() == 32) {
+        char z85[41];
+        zmq_z85_encode(z85, static_cast<const uint8_t*>(request[6].data()), 32);
+        const auto it = parties_by_key.find(z85);
+        if (it != parties_by_key.end()) {
+          status = "200";
+          text = "ok";
+          user = std::to_string(static_cast<uint64_t>(it->second.id));
+        }
+      }
+      if (status != "200") count(rejected_unauthenticated);
+      std::array<zmq::const_buffer, 6> reply = {
+          zmq::str_buffer("1.0"), zmq::buffer(request[1].data(), request[1].size()),
+          zmq::buffer(status), zmq::buffer(text), zmq::buffer(user), zmq::str_buffer("")};
+      (void)zmq::send_multipart(zap, reply);
+    } catch (const zmq::error_t& error) {
+      if (error.num() != EINTR) return;  // The context is closing.
+    }
+  }
+}
 
 // A non-blocking receive that treats an interrupting signal as "nothing now".
 bool Server::State::receive_now(zmq::message_t& message) {
@@ -222,6 +320,19 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
     return;
   }
   const FrameHeader& h = view.header;
+  if (!options.insecure) {
+    const Party* party = party_of(payload);
+    if (party == nullptr) {
+      count(rejected_unauthenticated);
+      reply_now(routing, h.operation, h.request_id, ProtocolStatus::unauthenticated, 0, {});
+      return;
+    }
+    if (!operation_allowed(party->role, static_cast<uint16_t>(h.operation))) {
+      count(rejected_forbidden);
+      reply_now(routing, h.operation, h.request_id, ProtocolStatus::forbidden, 0, {});
+      return;
+    }
+  }
   if (stopping) {
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::shutting_down, 0, {});
     return;

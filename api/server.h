@@ -21,6 +21,7 @@
 #include <string_view>
 #include <thread>
 
+#include "api/keys.h"
 #include "ledger/store.h"
 
 namespace kervan {
@@ -30,6 +31,13 @@ struct ServerOptions {
   StoreOptions store;
   // Requests applied and waiting for durability; beyond it, `busy`.
   uint32_t in_flight_max = 1024;
+  // Security (docs/operations.md). Unless insecure, the ROUTER speaks CURVE with server_keys and
+  // a ZAP handler admits only the listed clients; every request is authorised against the
+  // client's party. Insecure (local development only: no encryption, no authentication, every
+  // request acts as an operator) says so when the server starts.
+  bool insecure = false;
+  KeyPair server_keys;
+  std::vector<ClientEntry> clients;
   std::function<void(std::string_view)> log;  // Structured lines; stderr when empty.
 };
 
@@ -43,8 +51,14 @@ struct ServerCounters {
   uint64_t replies_undeliverable = 0;
   uint64_t batches_durable = 0;  // Journal commits seen.
   uint64_t commit_latency_us_max = 0;
+  uint64_t rejected_unauthenticated = 0;  // Connections the ZAP handler refused.
+  uint64_t rejected_forbidden = 0;        // Requests the party may not make.
 };
-inline constexpr uint32_t server_counters_count = 8;
+inline constexpr uint32_t server_counters_count = 10;
+
+// What a party may do over the wire: ledger writes are the operator's (the transit domain's
+// own steps will carry their own checks); reads are the operator's and analysts'.
+bool operation_allowed(PartyRole role, uint16_t operation);
 
 class Server {
  public:

@@ -44,6 +44,7 @@ ServerOptions options_in(const TempFolder& folder, const std::string& endpoint) 
                          .journal_ring_bytes = size_t{8} << 20,
                          .log = [](std::string_view) {}};
   o.log = [](std::string_view) {};
+  o.insecure = true;  // The security tests below turn it on.
   return o;
 }
 
@@ -184,7 +185,7 @@ pid_t spawn_server(const std::string& endpoint, const std::string& data) {
   const pid_t pid = fork();
   if (pid == 0) {
     execl(KERVAN_BINARY, KERVAN_BINARY, "serve", "--endpoint", endpoint.c_str(), "--data",
-          data.c_str(), "--accounts-max", "64", "--transfers-max", "100000",
+          data.c_str(), "--accounts-max", "64", "--transfers-max", "100000", "--insecure", "yes",
           static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -239,6 +240,47 @@ TEST(Server, ARetryWithTheSameIdsAfterAKilledServerAppliesOnce) {
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+TEST(ServerSecurity, OnlyRegisteredKeysGetInAndEachPartyOnlyWhatItMay) {
+  TempFolder folder;
+  ServerOptions options = options_in(folder, "tcp://127.0.0.1:*");
+  options.insecure = false;
+  options.server_keys = generate_keypair();
+  const KeyPair operator_keys = generate_keypair();
+  const KeyPair analyst_keys = generate_keypair();
+  const KeyPair stranger_keys = generate_keypair();
+  options.clients = {
+      ClientEntry{operator_keys.public_z85, Party{PartyId{1}, PartyRole::operator_, Country()}},
+      ClientEntry{analyst_keys.public_z85, Party{PartyId{2}, PartyRole::analyst, Country()}}};
+  std::unique_ptr<Server> server;
+  ASSERT_TRUE(Server::open(options, &server).ok());
+  server->start();
+  const std::string public_key = options.server_keys.public_z85;
+  Client operator_client(server->endpoint(), {public_key, operator_keys});
+  std::vector<CreateAccountResult> account_results;
+  ASSERT_EQ(operator_client.create_accounts(accounts(8), &account_results, timeout_ms),
+            ProtocolStatus::ok);
+  Client analyst(server->endpoint(), {public_key, analyst_keys});
+  std::vector<CreateTransferResult> results;
+  EXPECT_EQ(analyst.create_transfers(transfers(1, 10), &results, timeout_ms),
+            ProtocolStatus::forbidden);
+  std::vector<Account> found;
+  const u128 ids[] = {1};
+  EXPECT_EQ(analyst.lookup_accounts(ids, &found, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(found.size(), 1u);
+  // An unknown key, and a known key with the wrong server key, get no answer at all.
+  Client stranger(server->endpoint(), {public_key, stranger_keys});
+  const uint64_t id = stranger.send(Operation::ping, 0, {});
+  EXPECT_FALSE(stranger.await(id, 500).has_value());
+  Client misdirected(server->endpoint(), {generate_keypair().public_z85, operator_keys});
+  const uint64_t id2 = misdirected.send(Operation::ping, 0, {});
+  EXPECT_FALSE(misdirected.await(id2, 500).has_value());
+  server->stop();
+  const ServerCounters c = server->counters();
+  EXPECT_GE(c.rejected_unauthenticated, 1u);
+  EXPECT_EQ(c.rejected_forbidden, 1u);
+  EXPECT_EQ(c.events, 8u);  // Only the operator's accounts.
 }
 
 }  // namespace
