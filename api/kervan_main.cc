@@ -24,7 +24,7 @@ void print_usage(std::FILE* out) {
                "                 the main job: a CAREC regional scenario through the durable\n"
                "                 transit ledger on embedded defaults\n"
                "  serve [--endpoint E] [--data DIR] [--sync durable|no_meta_sync|no_sync]\n"
-               "        [--accounts-max N] [--transfers-max N] [--insecure yes]\n"
+               "        [--accounts-max N] [--transfers-max N] [--feed E] [--insecure yes]\n"
                "                 run the server (ZeroMQ ROUTER, CURVE) until SIGTERM or SIGINT\n"
                "  keygen <file>  write a new CURVE key pair (0600) and print its public key\n"
                "  register-client --data DIR --public-key K --party N --role R [--country C]\n"
@@ -65,6 +65,8 @@ int serve(int argc, char** argv) {
       data = argv[i + 1];
     } else if (flag == "--sync") {
       if (!kervan::parse_sync_mode(argv[i + 1], &options.store.sync)) return 2;
+    } else if (flag == "--feed") {
+      options.feed_endpoint = argv[i + 1];
     } else if (flag == "--insecure") {
       options.insecure = std::string(argv[i + 1]) == "yes";
     } else if (flag == "--accounts-max" && parse_uint(argv[i + 1], &value) && value > 0) {

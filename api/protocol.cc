@@ -135,6 +135,7 @@ ProtocolStatus decode_request(std::span<const uint8_t> frame, FrameView* out) {
   return decode(
       frame, out,
       [](const FrameHeader& h) {
+        if (is_feed(h.operation)) return ProtocolStatus::unknown_operation;  // Published only.
         if (h.flags != 0) return ProtocolStatus::flags_invalid;
         if (h.status != ProtocolStatus::ok) return ProtocolStatus::status_not_zero;
         return ProtocolStatus::ok;
@@ -205,6 +206,8 @@ size_t request_record_bytes(Operation operation) {
   switch (operation) {
     case Operation::ping:
     case Operation::stats:
+    case Operation::feed_accounts:
+    case Operation::feed_transfers:
       return 0;
     case Operation::create_accounts:
       return account_bytes;
@@ -223,6 +226,8 @@ uint32_t request_count_max(Operation operation) {
   switch (operation) {
     case Operation::ping:
     case Operation::stats:
+    case Operation::feed_accounts:
+    case Operation::feed_transfers:
       return 0;
     case Operation::create_accounts:
     case Operation::create_transfers:
@@ -243,9 +248,11 @@ size_t reply_body_bytes(Operation operation, uint32_t count) {
     case Operation::create_transfers:
       return results_body_bytes(count);
     case Operation::lookup_accounts:
+    case Operation::feed_accounts:
       return size_t{count} * account_bytes;
     case Operation::lookup_transfers:
     case Operation::get_account_transfers:
+    case Operation::feed_transfers:
       return size_t{count} * transfer_bytes;
     case Operation::stats:
       return size_t{count} * stats_counter_bytes;
@@ -262,6 +269,8 @@ uint32_t reply_count_max(Operation operation) {
     case Operation::lookup_accounts:
     case Operation::lookup_transfers:
     case Operation::get_account_transfers:
+    case Operation::feed_accounts:
+    case Operation::feed_transfers:
       return batch_events_max;
     case Operation::stats:
       return stats_counters_max;

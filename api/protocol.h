@@ -45,7 +45,9 @@ static_assert(frame_header_bytes + uint64_t{stats_counters_max} * stats_counter_
   X(lookup_accounts, 4)       \
   X(lookup_transfers, 5)      \
   X(get_account_transfers, 6) \
-  X(stats, 7)
+  X(stats, 7)                 \
+  X(feed_accounts, 8)         \
+  X(feed_transfers, 9)
 
 // DO NOT CHANGE the numbers: sent on the wire (the status field of a reply). Append only.
 // Statuses 1 to 14 are a decoder's; 15 to 19 are the server's alone.
@@ -76,7 +78,11 @@ enum class Operation : uint16_t { KERVAN_OPERATIONS(KERVAN_ENUM_VALUE) };
 enum class ProtocolStatus : uint16_t { KERVAN_PROTOCOL_STATUSES(KERVAN_ENUM_VALUE) };
 #undef KERVAN_ENUM_VALUE
 
-inline constexpr uint16_t operation_max = 7;
+inline constexpr uint16_t operation_max = 9;
+// Feed operations are published, never requested: a request naming one is unknown_operation.
+constexpr bool is_feed(Operation operation) {
+  return operation == Operation::feed_accounts || operation == Operation::feed_transfers;
+}
 inline constexpr uint16_t protocol_status_max = 19;
 
 // The header's flags. Every other bit must be zero.

@@ -38,6 +38,7 @@ struct PendingReply {
   zmq::message_t routing;
   std::vector<uint8_t> reply;
   Clock::time_point applied;
+  std::vector<uint8_t> feed = {};  // Committed records to publish once durable (may be empty).
 };
 
 }  // namespace
@@ -54,6 +55,9 @@ bool operation_allowed(PartyRole role, uint16_t operation) {
     case Operation::get_account_transfers:
     case Operation::stats:
       return role == PartyRole::operator_ || role == PartyRole::analyst;
+    case Operation::feed_accounts:
+    case Operation::feed_transfers:
+      return false;  // Published on the feed socket, never requested.
   }
   return false;
 }
@@ -63,6 +67,8 @@ struct Server::State {
   zmq::context_t context{1};
   zmq::socket_t zap{context, zmq::socket_type::rep};
   zmq::socket_t router{context, zmq::socket_type::router};
+  zmq::socket_t feed{context, zmq::socket_type::pub};
+  bool feeding = false;
   std::thread zap_thread;
   std::atomic<bool> zap_stopping{false};
   std::map<std::string, Party> parties_by_key;
@@ -101,6 +107,8 @@ struct Server::State {
   void send_durable();
   void loop(std::atomic<bool>& stopping);
   bool receive_now(zmq::message_t& message);
+  std::vector<uint8_t> committed_records(const FrameView& frame, uint64_t sequence);
+  void publish(std::span<const uint8_t> message);
   void zap_loop();
   const Party* party_of(zmq::message_t& payload) const;
 };
@@ -140,6 +148,18 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
     s.router.set(zmq::sockopt::linger, 1000);
     s.router.bind(options.endpoint);
     server->endpoint_ = s.router.get(zmq::sockopt::last_endpoint);
+    if (!options.feed_endpoint.empty()) {
+      if (!options.insecure) {
+        s.feed.set(zmq::sockopt::curve_server, 1);
+        s.feed.set(zmq::sockopt::curve_secretkey, options.server_keys.secret_z85);
+        s.feed.set(zmq::sockopt::zap_domain, "kervan");
+      }
+      s.feed.set(zmq::sockopt::sndhwm, 100'000);
+      s.feed.set(zmq::sockopt::linger, 1000);
+      s.feed.bind(options.feed_endpoint);
+      server->feed_endpoint_ = s.feed.get(zmq::sockopt::last_endpoint);
+      s.feeding = true;
+    }
   } catch (const zmq::error_t& error) {
     return StoreStatus::error(StoreError::io_error,
                               "cannot listen on " + options.endpoint + ": " + error.what());
@@ -355,9 +375,13 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
       return;
     }
     count(events, h.count);
-    queue_reply(sequence, routing,
-                encode_reply(h.operation, h.request_id, ProtocolStatus::ok, results,
-                             std::span(body).first(results_body_bytes(results))));
+    std::vector<uint8_t> reply = encode_reply(h.operation, h.request_id, ProtocolStatus::ok,
+                                              results,
+                                              std::span(body).first(results_body_bytes(results)));
+    std::vector<uint8_t> feed_message = feeding ? committed_records(view, sequence)
+                                                : std::vector<uint8_t>();
+    queue_reply(sequence, routing, std::move(reply));
+    pending.back().feed = std::move(feed_message);
     return;
   }
   const uint32_t records = answer_query(view);
@@ -467,6 +491,36 @@ void Server::State::send(zmq::message_t& routing, std::span<const uint8_t> reply
   }
 }
 
+// The feed message of a write: the records it created (as stored, with their timestamps), under
+// the batch's journal sequence (request_id) so that a subscriber sees a gap as a jump.
+std::vector<uint8_t> Server::State::committed_records(const FrameView& frame, uint64_t sequence) {
+  const bool transfers_op = frame.header.operation == Operation::create_transfers;
+  std::vector<uint8_t> records;
+  records.reserve(size_t{frame.header.count} * 128);
+  uint32_t count = 0;
+  for (uint32_t i = 0; i < frame.header.count; ++i) {
+    if (body[i] != 0) continue;  // Only what took effect (results still in `body`).
+    const u128 id = load_u128_le(&frame.body[i * 128u]);
+    records.resize(size_t{count + 1} * 128);
+    if (transfers_op) {
+      encode_transfer(*store->ledger().lookup_transfer(id), &records[size_t{count} * 128]);
+    } else {
+      encode_account(*store->ledger().lookup_account(id), &records[size_t{count} * 128]);
+    }
+    count += 1;
+  }
+  return encode_reply(transfers_op ? Operation::feed_transfers : Operation::feed_accounts,
+                      sequence, ProtocolStatus::ok, count, records);
+}
+
+void Server::State::publish(std::span<const uint8_t> message) {
+  try {
+    (void)feed.send(zmq::buffer(message.data(), message.size()), zmq::send_flags::dontwait);
+  } catch (const zmq::error_t&) {
+    // A PUB socket drops for slow subscribers by design; they see the gap and catch up.
+  }
+}
+
 void Server::State::send_durable() {
   const uint64_t durable = store->durable_sequence();
   const Clock::time_point now = Clock::now();
@@ -492,6 +546,7 @@ void Server::State::send_durable() {
     while (latency_us > max && !counters[commit_latency_us_max].compare_exchange_weak(max, latency_us)) {
     }
     send(next.routing, next.reply);
+    if (!next.feed.empty()) publish(next.feed);
     pending.pop_front();
   }
 }

@@ -38,6 +38,9 @@ struct ServerOptions {
   bool insecure = false;
   KeyPair server_keys;
   std::vector<ClientEntry> clients;
+  // The change feed (docs/protocol.md, "Change feed"): a PUB socket publishing each durable
+  // write's committed records under its journal sequence. Empty: no feed.
+  std::string feed_endpoint;
   std::function<void(std::string_view)> log;  // Structured lines; stderr when empty.
 };
 
@@ -79,6 +82,7 @@ class Server {
 
   ServerCounters counters() const;
   const std::string& endpoint() const { return endpoint_; }
+  const std::string& feed_endpoint() const { return feed_endpoint_; }
 
  private:
   struct State;
@@ -86,6 +90,7 @@ class Server {
 
   std::unique_ptr<State> state_;
   std::string endpoint_;
+  std::string feed_endpoint_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -339,7 +339,9 @@ TEST(Sizes, PerOperation) {
     EXPECT_EQ(reply_count_max(c.operation), c.reply_max) << c.name;
     EXPECT_EQ(operation_name(c.operation), c.name);
   }
-  EXPECT_EQ(operation_name(static_cast<Operation>(8)), "unknown");
+  EXPECT_EQ(operation_name(static_cast<Operation>(10)), "unknown");
+  EXPECT_EQ(operation_name(Operation::feed_transfers), "feed_transfers");
+  EXPECT_EQ(reply_body_bytes(Operation::feed_transfers, 3), 3u * 128);
   EXPECT_EQ(results_body_bytes(0), 0u);
   EXPECT_EQ(results_body_bytes(1), 8u);
   EXPECT_EQ(results_body_bytes(8), 8u);
@@ -537,7 +539,8 @@ TEST(DecodeRequest, MalformedTable) {
       {"version 0", with_u16(ping, at_version, 0), PS::unsupported_version},
       {"version 2", with_u16(ping, at_version, 2), PS::unsupported_version},
       {"operation 0", with_u16(ping, at_operation, 0), PS::unknown_operation},
-      {"operation 8", with_u16(ping, at_operation, 8), PS::unknown_operation},
+      {"operation 10", with_u16(ping, at_operation, 10), PS::unknown_operation},
+      {"a feed operation requested", with_u16(ping, at_operation, 9), PS::unknown_operation},
       {"operation 0xFFFF", with_u16(ping, at_operation, 0xFFFF), PS::unknown_operation},
       {"reply bit in a request", with_u16(ping, at_flags, flag_reply), PS::flags_invalid},
       {"unknown flag bit", with_u16(ping, at_flags, 0x8000), PS::flags_invalid},
@@ -582,7 +585,7 @@ TEST(DecodeReply, MalformedTable) {
       {"magic", with_u32(ping, at_magic, 1), PS::bad_magic},
       {"header checksum", flipped(ping, at_header_checksum, 0x10), PS::header_checksum_mismatch},
       {"version", with_u16(ping, at_version, 3), PS::unsupported_version},
-      {"operation", with_u16(ping, at_operation, 9), PS::unknown_operation},
+      {"operation", with_u16(ping, at_operation, 10), PS::unknown_operation},
       {"no reply bit", with_u16(ping, at_flags, 0), PS::flags_invalid},
       {"unknown flag bit", with_u16(ping, at_flags, 3), PS::flags_invalid},
       {"status 20", with_u16(ping, at_status, 20), PS::status_not_zero},

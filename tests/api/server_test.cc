@@ -12,6 +12,7 @@
 #include <zmq.hpp>
 
 #include "api/client.h"
+#include "ledger/journal.h"
 #include "ledger/record_coding.h"
 
 namespace kervan {
@@ -281,6 +282,100 @@ TEST(ServerSecurity, OnlyRegisteredKeysGetInAndEachPartyOnlyWhatItMay) {
   EXPECT_GE(c.rejected_unauthenticated, 1u);
   EXPECT_EQ(c.rejected_forbidden, 1u);
   EXPECT_EQ(c.events, 8u);  // Only the operator's accounts.
+}
+
+}  // namespace
+}  // namespace kervan
+
+namespace kervan {
+namespace {
+
+// The change feed: each durable write's committed records under its journal sequence. A
+// subscriber that joins late (ZeroMQ's PUB drops what it sent before the subscription took)
+// sees the jump, and catches up from the journal, which another process may read while the
+// server runs.
+TEST(ServerFeed, ASubscriberDetectsTheGapAndCatchesUpFromTheJournal) {
+  TempFolder folder;
+  const std::string endpoint = "ipc://" + folder.path() + "/kervan.sock";
+  const std::string feed = "ipc://" + folder.path() + "/feed.sock";
+  const std::string data = folder.path() + "/data";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl(KERVAN_BINARY, KERVAN_BINARY, "serve", "--endpoint", endpoint.c_str(), "--data",
+          data.c_str(), "--accounts-max", "64", "--transfers-max", "100000", "--feed",
+          feed.c_str(), "--insecure", "yes", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  Client client(endpoint);
+  std::vector<CreateAccountResult> account_results;
+  ASSERT_EQ(client.create_accounts(accounts(8), &account_results, timeout_ms), ProtocolStatus::ok);
+  zmq::context_t context(1);
+  zmq::socket_t subscriber(context, zmq::socket_type::sub);
+  subscriber.set(zmq::sockopt::subscribe, "");
+  subscriber.connect(feed);
+  // Batches until the subscription has taken: the first message received shows the gap.
+  std::vector<CreateTransferResult> results;
+  uint64_t next_id = 1;
+  std::optional<uint64_t> first_seen;
+  zmq::pollitem_t item{subscriber.handle(), 0, ZMQ_POLLIN, 0};
+  std::vector<uint64_t> received_ids;
+  for (int attempt = 0; attempt < 200 && !first_seen; ++attempt) {
+    ASSERT_EQ(client.create_transfers(transfers(next_id, 10), &results, timeout_ms),
+              ProtocolStatus::ok);
+    next_id += 10;
+    if (zmq::poll(&item, 1, std::chrono::milliseconds(20)) == 0) continue;
+    zmq::message_t message;
+    ASSERT_TRUE(subscriber.recv(message, zmq::recv_flags::none));
+    FrameView view;
+    ASSERT_EQ(decode_reply({static_cast<const uint8_t*>(message.data()), message.size()}, &view),
+              ProtocolStatus::ok);
+    ASSERT_EQ(view.header.operation, Operation::feed_transfers);
+    first_seen = view.header.request_id;
+    for (uint32_t i = 0; i < view.header.count; ++i) {
+      received_ids.push_back(u128_low(decode_transfer(&view.body[i * 128u]).id));
+    }
+  }
+  ASSERT_TRUE(first_seen.has_value());
+  ASSERT_GT(*first_seen, 1u);  // Record 1 (the accounts) at least was missed: a gap.
+  // Later batches arrive in sequence, without gaps.
+  for (uint64_t expected = *first_seen + 1; expected < *first_seen + 4; ++expected) {
+    ASSERT_EQ(client.create_transfers(transfers(next_id, 10), &results, timeout_ms),
+              ProtocolStatus::ok);
+    next_id += 10;
+    zmq::message_t message;
+    ASSERT_TRUE(subscriber.recv(message, zmq::recv_flags::none));
+    FrameView view;
+    ASSERT_EQ(decode_reply({static_cast<const uint8_t*>(message.data()), message.size()}, &view),
+              ProtocolStatus::ok);
+    EXPECT_EQ(view.header.request_id, expected);
+    EXPECT_EQ(view.header.count, 10u);
+  }
+  // Catching up: records 1 .. first_seen - 1 from the journal, read by this process.
+  std::unique_ptr<Journal> journal;
+  ASSERT_TRUE(Journal::open({.path = data + "/journal",
+                             .map_bytes_max = uint64_t{1} << 30,
+                             .read_only = true},
+                            &journal)
+                  .ok());
+  uint64_t caught_up = 0;
+  uint64_t transfers_caught_up = 0;
+  ASSERT_TRUE(journal
+                  ->read(1, Digest{},
+                         [&](const JournalRecordView& record) {
+                           if (record.header.sequence >= *first_seen) return false;
+                           caught_up += 1;
+                           if (record.header.operation == JournalOperation::create_transfers) {
+                             transfers_caught_up += record.header.event_count;
+                           }
+                           return true;
+                         })
+                  .ok());
+  EXPECT_EQ(caught_up, *first_seen - 1);
+  EXPECT_EQ(transfers_caught_up + received_ids.size(), received_ids.front() + 9);
+  journal.reset();
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
 }
 
 }  // namespace
