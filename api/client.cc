@@ -1,9 +1,11 @@
 #include "api/client.h"
 
+#include <array>
 #include <chrono>
 #include <zmq.hpp>
 
 #include "core/assert.h"
+#include "ledger/journal_format.h"
 #include "ledger/record_coding.h"
 
 namespace kervan {
@@ -173,6 +175,22 @@ ProtocolStatus Client::lookup_transfers(std::span<const u128> ids, std::vector<T
   out->clear();
   for (uint32_t i = 0; i < reply->header.count; ++i) {
     out->push_back(decode_transfer(&reply->body[i * 128u]));
+  }
+  return reply->header.status;
+}
+
+ProtocolStatus Client::transit(const TransitCommand& command, TransitResult* result,
+                               int timeout_ms) {
+  std::array<uint8_t, journal_command_bytes_max> coded{};
+  const size_t size = encode_transit_command(command, coded);
+  KERVAN_ASSERT(size != 0);
+  std::vector<uint8_t> body(transit_body_bytes_max);
+  body.resize(encode_transit_body(std::span(coded).first(size), body));
+  const uint64_t id = send(Operation::transit_command, 1, body);
+  const std::optional<Reply> reply = await(id, timeout_ms);
+  if (!reply) return ProtocolStatus::busy;
+  if (reply->header.status == ProtocolStatus::ok) {
+    *result = static_cast<TransitResult>(reply->body[0]);
   }
   return reply->header.status;
 }

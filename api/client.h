@@ -15,6 +15,7 @@
 #include "api/keys.h"
 #include "api/protocol.h"
 #include "ledger/results.h"
+#include "ledger/transit/transit_command.h"
 #include "ledger/types.h"
 
 namespace zmq {
@@ -63,6 +64,8 @@ class Client {
   ProtocolStatus lookup_transfers(std::span<const u128> ids, std::vector<Transfer>* out,
                                   int timeout_ms);
   ProtocolStatus ping(int timeout_ms);
+  // One step of the transit domain; *result is the step's outcome when the status is ok.
+  ProtocolStatus transit(const TransitCommand& command, TransitResult* result, int timeout_ms);
   // The reply to request `id`, waiting up to timeout_ms (nullopt: none yet).
   std::optional<Reply> await(uint64_t id, int timeout_ms);
 

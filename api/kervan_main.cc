@@ -24,7 +24,8 @@ void print_usage(std::FILE* out) {
                "                 the main job: a CAREC regional scenario through the durable\n"
                "                 transit ledger on embedded defaults\n"
                "  serve [--endpoint E] [--data DIR] [--sync durable|no_meta_sync|no_sync]\n"
-               "        [--accounts-max N] [--transfers-max N] [--feed E] [--insecure yes]\n"
+               "        [--accounts-max N] [--transfers-max N] [--feed E] [--transit yes]\n"
+               "        [--insecure yes]\n"
                "                 run the server (ZeroMQ ROUTER, CURVE) until SIGTERM or SIGINT\n"
                "  keygen <file>  write a new CURVE key pair (0600) and print its public key\n"
                "  register-client --data DIR --public-key K --party N --role R [--country C]\n"
@@ -57,6 +58,7 @@ int serve(int argc, char** argv) {
   uint64_t value = 0;
   uint64_t accounts_max = 100'000;
   uint64_t transfers_max = 2'000'000;
+  bool transit = false;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--endpoint") {
@@ -65,6 +67,8 @@ int serve(int argc, char** argv) {
       data = argv[i + 1];
     } else if (flag == "--sync") {
       if (!kervan::parse_sync_mode(argv[i + 1], &options.store.sync)) return 2;
+    } else if (flag == "--transit") {
+      transit = std::string(argv[i + 1]) == "yes";
     } else if (flag == "--feed") {
       options.feed_endpoint = argv[i + 1];
     } else if (flag == "--insecure") {
@@ -84,6 +88,13 @@ int serve(int argc, char** argv) {
       .transfers_max = static_cast<uint32_t>(transfers_max),
       .failed_ids_max = static_cast<uint32_t>(transfers_max / 8 + 1),
       .hash_seed = static_cast<uint64_t>(std::random_device{}())};
+  if (transit) {
+    options.transit = kervan::TransitStoreOptions{
+        .path = data + "/transit",
+        .config = kervan::TransitConfig{.parties_max = 1024, .guarantees_max = 4096,
+                                        .movements_max = 100'000, .hash_seed = 1},
+        .log = {}};
+  }
   if (!options.insecure) {
     // Secure by default: the server's key pair is made on first start; clients must be
     // registered (kervan register-client) before they can connect.

@@ -42,6 +42,7 @@ struct BodyRule {
   uint32_t count_max = 0;       // 0: count must be 0.
   bool count_zero_ok = true;    // False: at least one record.
   bool padded_results = false;  // One byte per record, zero-padded to 8 (create_* replies).
+  bool transit_body = false;    // A length-prefixed command, padded to 8 (transit_command).
 };
 
 uint64_t rule_body_bytes(const BodyRule& rule, uint32_t count) {
@@ -50,6 +51,9 @@ uint64_t rule_body_bytes(const BodyRule& rule, uint32_t count) {
 }
 
 BodyRule request_rule(Operation operation) {
+  if (operation == Operation::transit_command) {
+    return {.count_max = 1, .count_zero_ok = false, .transit_body = true};
+  }
   const uint32_t count_max = request_count_max(operation);
   return {.record_bytes = request_record_bytes(operation),
           .count_max = count_max,
@@ -58,8 +62,9 @@ BodyRule request_rule(Operation operation) {
 
 BodyRule reply_rule(Operation operation, ProtocolStatus status) {
   if (status != ProtocolStatus::ok) return {};  // No effect, no body.
-  const bool create =
-      operation == Operation::create_accounts || operation == Operation::create_transfers;
+  const bool create = operation == Operation::create_accounts ||
+                      operation == Operation::create_transfers ||
+                      operation == Operation::transit_command;
   return {.record_bytes = create ? 1 : reply_body_bytes(operation, 1),
           .count_max = reply_count_max(operation),
           .count_zero_ok = !create,
@@ -100,7 +105,17 @@ ProtocolStatus check_body(std::span<const uint8_t> frame, const FrameHeader& hea
   if (header.body_bytes != frame.size() - frame_header_bytes) {
     return ProtocolStatus::body_length_mismatch;
   }
-  if (rule_body_bytes(rule, header.count) != header.body_bytes) {
+  if (rule.transit_body) {
+    // count 1; a u32 length L, L bytes, zeros up to a multiple of 8: nothing more, nothing less.
+    const uint32_t length =
+        header.body_bytes >= 4 ? load_u32_le(frame.data() + frame_header_bytes) : 0;
+    const bool fits = header.count == 1 && header.body_bytes >= 8 &&
+                      header.body_bytes <= transit_body_bytes_max && length > 0 &&
+                      (uint64_t{length} + 4 + 7) / 8 * 8 == header.body_bytes &&
+                      all_zero(frame.data() + frame_header_bytes + 4 + length,
+                               header.body_bytes - 4 - length);
+    if (!fits && header.count <= 1) return ProtocolStatus::count_mismatch;
+  } else if (rule_body_bytes(rule, header.count) != header.body_bytes) {
     return ProtocolStatus::count_mismatch;
   }
   if (header.count > rule.count_max) return ProtocolStatus::count_too_large;
@@ -208,6 +223,7 @@ size_t request_record_bytes(Operation operation) {
     case Operation::stats:
     case Operation::feed_accounts:
     case Operation::feed_transfers:
+    case Operation::transit_command:  // Variable: see transit_command_of().
       return 0;
     case Operation::create_accounts:
       return account_bytes;
@@ -235,6 +251,7 @@ uint32_t request_count_max(Operation operation) {
     case Operation::lookup_transfers:
       return batch_events_max;
     case Operation::get_account_transfers:
+    case Operation::transit_command:
       return 1;
   }
   KERVAN_UNREACHABLE();
@@ -246,6 +263,7 @@ size_t reply_body_bytes(Operation operation, uint32_t count) {
       return 0;
     case Operation::create_accounts:
     case Operation::create_transfers:
+    case Operation::transit_command:
       return results_body_bytes(count);
     case Operation::lookup_accounts:
     case Operation::feed_accounts:
@@ -272,10 +290,28 @@ uint32_t reply_count_max(Operation operation) {
     case Operation::feed_accounts:
     case Operation::feed_transfers:
       return batch_events_max;
+    case Operation::transit_command:
+      return 1;
     case Operation::stats:
       return stats_counters_max;
   }
   KERVAN_UNREACHABLE();
+}
+
+size_t encode_transit_body(std::span<const uint8_t> command, std::span<uint8_t> out) {
+  const size_t size = (command.size() + 4 + 7) / 8 * 8;
+  if (command.empty() || size > transit_body_bytes_max || size > out.size()) return 0;
+  store_u32_le(out.data(), static_cast<uint32_t>(command.size()));
+  std::memcpy(out.data() + 4, command.data(), command.size());
+  std::memset(out.data() + 4 + command.size(), 0, size - 4 - command.size());
+  return size;
+}
+
+std::span<const uint8_t> transit_command_of(std::span<const uint8_t> body) {
+  KERVAN_ASSERT(body.size() >= 8);
+  const uint32_t length = load_u32_le(body.data());
+  KERVAN_ASSERT(size_t{length} + 4 <= body.size());
+  return body.subspan(4, length);
 }
 
 size_t results_body_bytes(uint32_t count) {

@@ -47,7 +47,8 @@ static_assert(frame_header_bytes + uint64_t{stats_counters_max} * stats_counter_
   X(get_account_transfers, 6) \
   X(stats, 7)                 \
   X(feed_accounts, 8)         \
-  X(feed_transfers, 9)
+  X(feed_transfers, 9)        \
+  X(transit_command, 10)
 
 // DO NOT CHANGE the numbers: sent on the wire (the status field of a reply). Append only.
 // Statuses 1 to 14 are a decoder's; 15 to 19 are the server's alone.
@@ -71,19 +72,29 @@ static_assert(frame_header_bytes + uint64_t{stats_counters_max} * stats_counter_
   X(unauthenticated, 16)            \
   X(forbidden, 17)                  \
   X(store_failed, 18)               \
-  X(shutting_down, 19)
+  X(shutting_down, 19)              \
+  X(command_invalid, 20)
 
 #define KERVAN_ENUM_VALUE(name, number) name = number,
 enum class Operation : uint16_t { KERVAN_OPERATIONS(KERVAN_ENUM_VALUE) };
 enum class ProtocolStatus : uint16_t { KERVAN_PROTOCOL_STATUSES(KERVAN_ENUM_VALUE) };
 #undef KERVAN_ENUM_VALUE
 
-inline constexpr uint16_t operation_max = 9;
+inline constexpr uint16_t operation_max = 10;
 // Feed operations are published, never requested: a request naming one is unknown_operation.
+// transit_command (10): count 1; the body is a u32 length, that many bytes of one transit
+// command (ledger/transit/transit_command.h), zero padding to a multiple of 8. Reply: one u8
+// TransitResult, padded to 8.
+inline constexpr size_t transit_body_bytes_max = 8 + 16 * 1024;
+// Writes the body for `command` into `out`; returns its size, 0 when it does not fit.
+size_t encode_transit_body(std::span<const uint8_t> command, std::span<uint8_t> out);
+// The command's bytes within a decoded transit_command body.
+std::span<const uint8_t> transit_command_of(std::span<const uint8_t> body);
+
 constexpr bool is_feed(Operation operation) {
   return operation == Operation::feed_accounts || operation == Operation::feed_transfers;
 }
-inline constexpr uint16_t protocol_status_max = 19;
+inline constexpr uint16_t protocol_status_max = 20;
 
 // The header's flags. Every other bit must be zero.
 inline constexpr uint16_t flag_reply = 1;

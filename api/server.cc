@@ -18,6 +18,7 @@
 #include "core/assert.h"
 #include "core/bytes.h"
 #include "ledger/record_coding.h"
+#include "ledger/transit/transit_command.h"
 
 namespace kervan {
 
@@ -55,6 +56,8 @@ bool operation_allowed(PartyRole role, uint16_t operation) {
     case Operation::get_account_transfers:
     case Operation::stats:
       return role == PartyRole::operator_ || role == PartyRole::analyst;
+    case Operation::transit_command:
+      return true;  // Every party; each command is checked against its actor (handle_transit).
     case Operation::feed_accounts:
     case Operation::feed_transfers:
       return false;  // Published on the feed socket, never requested.
@@ -76,6 +79,8 @@ struct Server::State {
   int wake_fd = -1;
   std::unique_ptr<Store> store;
   std::deque<PendingReply> pending;
+  std::unique_ptr<TransitStore> transit;
+  std::deque<PendingReply> pending_transit;  // Behind the transit store's journal sequences.
   std::vector<Account> accounts = std::vector<Account>(batch_events_max);
   std::vector<Transfer> transfers = std::vector<Transfer>(batch_events_max);
   std::vector<CreateAccountResult> account_results =
@@ -107,6 +112,8 @@ struct Server::State {
   void send_durable();
   void loop(std::atomic<bool>& stopping);
   bool receive_now(zmq::message_t& message);
+  void handle_transit(zmq::message_t& routing, zmq::message_t& payload, const FrameView& view);
+  void release(std::deque<PendingReply>& queue, uint64_t durable, const StoreStatus& health);
   std::vector<uint8_t> committed_records(const FrameView& frame, uint64_t sequence);
   void publish(std::span<const uint8_t> message);
   void zap_loop();
@@ -127,6 +134,13 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
     (void)!::write(fd, &one, sizeof one);
   };
   if (StoreStatus status = Store::open(store_options, &s.store); !status.ok()) return status;
+  if (!options.transit.path.empty()) {
+    TransitStoreOptions transit_options = options.transit;
+    transit_options.on_durable = store_options.on_durable;
+    if (StoreStatus status = TransitStore::open(transit_options, &s.transit); !status.ok()) {
+      return status;
+    }
+  }
   try {
     if (!options.insecure) {
       // The ZAP handler must be bound before the ROUTER, in the same context.
@@ -289,7 +303,7 @@ void Server::State::loop(std::atomic<bool>& stopping) {
   uint64_t commits_seen = store->journal_commits();
   for (;;) {
     const bool stop = stopping.load();
-    if (stop && pending.empty()) break;
+    if (stop && pending.empty() && pending_transit.empty()) break;
     // The timeout only bounds how late a stop request is noticed; work arrives by events.
     try {
       zmq::poll(items, 2, std::chrono::milliseconds(stop ? 5 : 50));
@@ -357,9 +371,13 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::shutting_down, 0, {});
     return;
   }
-  if (pending.size() >= options.in_flight_max) {
+  if (pending.size() + pending_transit.size() >= options.in_flight_max) {
     count(rejected_busy);
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::busy, 0, {});
+    return;
+  }
+  if (h.operation == Operation::transit_command) {
+    handle_transit(routing, payload, view);
     return;
   }
   if (h.operation == Operation::ping) {
@@ -522,12 +540,18 @@ void Server::State::publish(std::span<const uint8_t> message) {
 }
 
 void Server::State::send_durable() {
-  const uint64_t durable = store->durable_sequence();
+  release(pending, store->durable_sequence(), store->health());
+  if (transit) release(pending_transit, transit->durable_sequence(), transit->health());
+}
+
+// Sends, in order, the replies whose journal sequence is durable; when the journal has failed,
+// answers every waiting request store_failed (it will never be durable).
+void Server::State::release(std::deque<PendingReply>& queue, uint64_t durable,
+                            const StoreStatus& health) {
   const Clock::time_point now = Clock::now();
-  if (!pending.empty() && pending.front().sequence > durable && !store->health().ok()) {
-    // The journal failed: these will never be durable. Each request is answered store_failed.
-    log("event=store_failed error=" + store->health().to_string());
-    for (PendingReply& p : pending) {
+  if (!queue.empty() && queue.front().sequence > durable && !health.ok()) {
+    log("event=store_failed error=" + health.to_string());
+    for (PendingReply& p : queue) {
       std::array<uint8_t, frame_header_bytes> header{};
       const uint64_t id = load_u64_le(p.reply.data() + 16);
       const auto operation = static_cast<Operation>(load_u16_le(p.reply.data() + 6));
@@ -535,20 +559,60 @@ void Server::State::send_durable() {
                                       {}, header);
       send(p.routing, std::span(header).first(n));
     }
-    pending.clear();
+    queue.clear();
     return;
   }
-  while (!pending.empty() && pending.front().sequence <= durable) {
-    PendingReply& next = pending.front();
+  while (!queue.empty() && queue.front().sequence <= durable) {
+    PendingReply& next = queue.front();
     const auto latency_us = static_cast<uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(now - next.applied).count());
     uint64_t max = counters[commit_latency_us_max].load();
-    while (latency_us > max && !counters[commit_latency_us_max].compare_exchange_weak(max, latency_us)) {
+    while (latency_us > max &&
+           !counters[commit_latency_us_max].compare_exchange_weak(max, latency_us)) {
     }
     send(next.routing, next.reply);
     if (!next.feed.empty()) publish(next.feed);
-    pending.pop_front();
+    queue.pop_front();
   }
+}
+
+void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payload,
+                                   const FrameView& view) {
+  const FrameHeader& h = view.header;
+  if (!transit) {
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::unknown_operation, 0, {});
+    return;
+  }
+  TransitCommand command;
+  if (!decode_transit_command(transit_command_of(view.body), &command)) {
+    count(rejected_malformed);
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::command_invalid, 0, {});
+    return;
+  }
+  if (!options.insecure) {
+    // A party acts for itself; the operator may act for any party (the system's own steps).
+    const Party* party = party_of(payload);
+    if (party->role != PartyRole::operator_ && party->id != command.actor) {
+      count(rejected_forbidden);
+      reply_now(routing, h.operation, h.request_id, ProtocolStatus::forbidden, 0, {});
+      return;
+    }
+  }
+  TransitResult result = TransitResult::ok;
+  uint64_t sequence = 0;
+  const StoreStatus status = transit->apply(wall_clock_ns(), command, &result, &sequence);
+  if (!status.ok()) {
+    log("event=store_failed error=" + status.to_string());
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::store_failed, 0, {});
+    return;
+  }
+  count(events);
+  const std::array<uint8_t, 8> results = {static_cast<uint8_t>(result)};
+  pending_transit.push_back(PendingReply{
+      .sequence = sequence,
+      .routing = std::move(routing),
+      .reply = encode_reply(h.operation, h.request_id, ProtocolStatus::ok, 1, results),
+      .applied = Clock::now()});
 }
 
 }  // namespace kervan

@@ -23,6 +23,7 @@
 
 #include "api/keys.h"
 #include "ledger/store.h"
+#include "ledger/transit/transit_store.h"
 
 namespace kervan {
 
@@ -41,6 +42,9 @@ struct ServerOptions {
   // The change feed (docs/protocol.md, "Change feed"): a PUB socket publishing each durable
   // write's committed records under its journal sequence. Empty: no feed.
   std::string feed_endpoint;
+  // The transit domain's store (guarantees, movements, claims, settlement): served through the
+  // transit_command operation. Empty path: not served.
+  TransitStoreOptions transit;
   std::function<void(std::string_view)> log;  // Structured lines; stderr when empty.
 };
 

@@ -35,7 +35,8 @@ StoreStatus TransitStore::open(const TransitStoreOptions& options,
     status = Journal::open({.path = options.path + "/journal",
                             .map_bytes_max = options.journal_map_bytes_max,
                             .sync = options.sync,
-                            .ring_bytes = options.journal_ring_bytes},
+                            .ring_bytes = options.journal_ring_bytes,
+                            .on_progress = options.on_durable},
                            &store->journal_);
   }
   std::vector<uint8_t> stored;

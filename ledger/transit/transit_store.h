@@ -26,6 +26,7 @@ struct TransitStoreOptions {
   uint64_t journal_map_bytes_max = uint64_t{64} << 30;
   size_t journal_ring_bytes = size_t{32} << 20;
   std::function<void(std::string_view)> log;  // Recovery report; stderr when empty.
+  std::function<void()> on_durable = {};       // JournalOptions::on_progress.
 };
 
 struct TransitRecovery {
@@ -47,6 +48,8 @@ class TransitStore {
                     uint64_t* sequence);
   StoreStatus wait_durable(uint64_t sequence) { return journal_->wait_durable(sequence); }
   uint64_t durable_sequence() const { return journal_->durable_sequence(); }
+  uint64_t last_sequence() const { return journal_->last_sequence(); }
+  StoreStatus health() const { return journal_->failure(); }
 
   const TransitLedger& ledger() const { return *ledger_; }
   const TransitRecovery& recovery() const { return recovery_; }

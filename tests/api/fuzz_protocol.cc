@@ -79,6 +79,9 @@ void check_request_body(const FrameView& view) {
     case Operation::stats:
       KERVAN_ASSERT(body.empty());
       return;
+    case Operation::transit_command:
+      KERVAN_ASSERT(!transit_command_of(body).empty());
+      return;
     case Operation::feed_accounts:
     case Operation::feed_transfers:
       KERVAN_UNREACHABLE();  // decode_request refuses them: published, never requested.

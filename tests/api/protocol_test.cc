@@ -339,7 +339,7 @@ TEST(Sizes, PerOperation) {
     EXPECT_EQ(reply_count_max(c.operation), c.reply_max) << c.name;
     EXPECT_EQ(operation_name(c.operation), c.name);
   }
-  EXPECT_EQ(operation_name(static_cast<Operation>(10)), "unknown");
+  EXPECT_EQ(operation_name(static_cast<Operation>(11)), "unknown");
   EXPECT_EQ(operation_name(Operation::feed_transfers), "feed_transfers");
   EXPECT_EQ(reply_body_bytes(Operation::feed_transfers, 3), 3u * 128);
   EXPECT_EQ(results_body_bytes(0), 0u);
@@ -370,13 +370,14 @@ TEST(Status, NamesAndNumbersAreTheSpecs) {
       {PS::forbidden, "forbidden"},
       {PS::store_failed, "store_failed"},
       {PS::shutting_down, "shutting_down"},
+      {PS::command_invalid, "command_invalid"},
   };
   for (size_t number = 0; number < std::size(table); ++number) {
     EXPECT_EQ(static_cast<size_t>(table[number].first), number);
     EXPECT_EQ(result_name(table[number].first), table[number].second);
   }
   EXPECT_EQ(std::size(table), protocol_status_max + 1u);
-  EXPECT_EQ(result_name(static_cast<PS>(20)), "unknown");
+  EXPECT_EQ(result_name(static_cast<PS>(21)), "unknown");
   EXPECT_TRUE(is_retryable(PS::busy));
   EXPECT_TRUE(is_retryable(PS::body_checksum_mismatch));
   EXPECT_FALSE(is_retryable(PS::ok));
@@ -539,7 +540,7 @@ TEST(DecodeRequest, MalformedTable) {
       {"version 0", with_u16(ping, at_version, 0), PS::unsupported_version},
       {"version 2", with_u16(ping, at_version, 2), PS::unsupported_version},
       {"operation 0", with_u16(ping, at_operation, 0), PS::unknown_operation},
-      {"operation 10", with_u16(ping, at_operation, 10), PS::unknown_operation},
+      {"operation 11", with_u16(ping, at_operation, 11), PS::unknown_operation},
       {"a feed operation requested", with_u16(ping, at_operation, 9), PS::unknown_operation},
       {"operation 0xFFFF", with_u16(ping, at_operation, 0xFFFF), PS::unknown_operation},
       {"reply bit in a request", with_u16(ping, at_flags, flag_reply), PS::flags_invalid},
@@ -585,10 +586,10 @@ TEST(DecodeReply, MalformedTable) {
       {"magic", with_u32(ping, at_magic, 1), PS::bad_magic},
       {"header checksum", flipped(ping, at_header_checksum, 0x10), PS::header_checksum_mismatch},
       {"version", with_u16(ping, at_version, 3), PS::unsupported_version},
-      {"operation", with_u16(ping, at_operation, 10), PS::unknown_operation},
+      {"operation", with_u16(ping, at_operation, 11), PS::unknown_operation},
       {"no reply bit", with_u16(ping, at_flags, 0), PS::flags_invalid},
       {"unknown flag bit", with_u16(ping, at_flags, 3), PS::flags_invalid},
-      {"status 20", with_u16(ping, at_status, 20), PS::status_not_zero},
+      {"status 21", with_u16(ping, at_status, 21), PS::status_not_zero},
       {"status 0xFFFF", with_u16(ping, at_status, 0xFFFF), PS::status_not_zero},
       {"reserved", with_byte(ping, 45, 1, false), PS::reserved_not_zero},
       {"body_bytes", with_u32(found, at_body_bytes, 0), PS::body_length_mismatch},

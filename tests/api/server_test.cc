@@ -380,3 +380,73 @@ TEST(ServerFeed, ASubscriberDetectsTheGapAndCatchesUpFromTheJournal) {
 
 }  // namespace
 }  // namespace kervan
+
+namespace kervan {
+namespace {
+
+TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
+  TempFolder folder;
+  ServerOptions options = options_in(folder, "tcp://127.0.0.1:*");
+  options.insecure = false;
+  options.server_keys = generate_keypair();
+  const KeyPair operator_keys = generate_keypair();
+  const KeyPair customs_keys = generate_keypair();
+  constexpr PartyId operator_party{1}, customs_kz{10}, provider{20}, principal{30};
+  options.clients = {
+      ClientEntry{operator_keys.public_z85, Party{operator_party, PartyRole::operator_, {}}},
+      ClientEntry{customs_keys.public_z85,
+                  Party{customs_kz, PartyRole::customs, Country::of("KZ")}}};
+  options.transit = TransitStoreOptions{
+      .path = folder.path() + "/transit",
+      .config = TransitConfig{.parties_max = 16, .guarantees_max = 16, .movements_max = 16,
+                              .hash_seed = 2},
+      .journal_map_bytes_max = uint64_t{1} << 30,
+      .journal_ring_bytes = size_t{4} << 20,
+      .log = [](std::string_view) {}};
+  std::unique_ptr<Server> server;
+  ASSERT_TRUE(Server::open(options, &server).ok());
+  server->start();
+  Client operator_client(server->endpoint(), {options.server_keys.public_z85, operator_keys});
+  Client customs(server->endpoint(), {options.server_keys.public_z85, customs_keys});
+  TransitResult result = TransitResult::ledger_refused;
+  // The operator registers the domain's parties (acting for each).
+  for (const Party& p : {Party{customs_kz, PartyRole::customs, Country::of("KZ")},
+                         Party{provider, PartyRole::provider, Country::of("KZ")},
+                         Party{principal, PartyRole::principal, Country::of("CN")}}) {
+    TransitCommand c{.operation = TransitOperation::register_party, .actor = p.id};
+    c.party = p;
+    ASSERT_EQ(operator_client.transit(c, &result, timeout_ms), ProtocolStatus::ok);
+    EXPECT_EQ(result, TransitResult::ok);
+  }
+  TransitCommand guarantee{.operation = TransitOperation::register_guarantee, .actor = provider};
+  guarantee.guarantee.grn = make_grn(26, Country::of("KZ"), "WIRE00000001");
+  guarantee.guarantee.provider = provider;
+  guarantee.guarantee.principal = principal;
+  guarantee.guarantee.reference_amount = Amount::from_minor(50'000'00, Currency::eur);
+  guarantee.guarantee.valid_from = *Date::from_civil(2020, 1, 1);
+  guarantee.guarantee.valid_to = *Date::from_civil(2099, 12, 31);
+  // Customs may not act for the provider; the operator may.
+  EXPECT_EQ(customs.transit(guarantee, &result, timeout_ms), ProtocolStatus::forbidden);
+  ASSERT_EQ(operator_client.transit(guarantee, &result, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(result, TransitResult::ok);
+  ASSERT_EQ(operator_client.transit(guarantee, &result, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(result, TransitResult::exists);  // Idempotent over the wire too.
+  // Customs acting for itself reaches the domain, which answers for the step.
+  TransitCommand release{.operation = TransitOperation::release_movement, .actor = customs_kz};
+  release.mrn = make_mrn(26, Country::of("KZ"), "NOSUCHMOVE01");
+  ASSERT_EQ(customs.transit(release, &result, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(result, TransitResult::movement_not_found);
+  // A command body that does not decode is refused as such.
+  const std::array<uint8_t, 8> garbage_command = {0xFF, 1, 2, 3, 4, 5, 6, 7};
+  std::vector<uint8_t> body(16);
+  body.resize(encode_transit_body(garbage_command, body));
+  const uint64_t id = operator_client.send(Operation::transit_command, 1, body);
+  const std::optional<Reply> reply = operator_client.await(id, timeout_ms);
+  ASSERT_TRUE(reply.has_value());
+  EXPECT_EQ(reply->header.status, ProtocolStatus::command_invalid);
+  server->stop();
+  EXPECT_EQ(server->counters().rejected_forbidden, 1u);
+}
+
+}  // namespace
+}  // namespace kervan
