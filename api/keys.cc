@@ -96,10 +96,11 @@ StoreStatus load_clients(const std::string& path, std::vector<ClientEntry>* out)
   if (!in) return StoreStatus();  // No registry yet: nobody is admitted.
   std::string text;
   for (size_t number = 1; std::getline(in, text); ++number) {
-    const std::string line = text.substr(0, text.find('#'));
-    std::istringstream fields(line);
+    // '#' is a Z85 character: a comment is a whole line starting with '#', or whatever follows
+    // the four fields, never a cut inside a key.
+    std::istringstream fields(text);
     std::string key, id, role, country;
-    if (!(fields >> key)) continue;  // Blank or comment.
+    if (!(fields >> key) || key[0] == '#') continue;  // Blank or comment line.
     if (!(fields >> id >> role >> country)) {
       return bad_line(path, number, "expected: <public key> <party id> <role> <country or ->");
     }

@@ -4,7 +4,8 @@
 // The server's pair lives in <data>/server.key (created on first start, mode 0600); the clients
 // it admits are listed in <data>/clients, one per line:
 //
-//   <client public key, Z85> <party id> <role> <country or ->   # comment
+//   <client public key, Z85> <party id> <role> <country or ->   anything after is a comment
+//   # a whole line starting with '#' is a comment ('#' is also a Z85 character)
 //
 // The ZAP handler admits a connection only when its key is listed, and tells the server the
 // party it belongs to; every request is then authorised against that party.

@@ -172,7 +172,8 @@ ProtocolStatus decode_reply(std::span<const uint8_t> frame, FrameView* out) {
   if (status != ProtocolStatus::ok) return status;
   const FrameHeader& h = out->header;
   if (h.status == ProtocolStatus::ok &&
-      (h.operation == Operation::create_accounts || h.operation == Operation::create_transfers) &&
+      (h.operation == Operation::create_accounts || h.operation == Operation::create_transfers ||
+       h.operation == Operation::transit_command) &&
       !all_zero(out->body.data() + h.count, out->body.size() - h.count)) {
     *out = {.header = h, .body = {}};
     return ProtocolStatus::reserved_not_zero;

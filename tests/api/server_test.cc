@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <set>
 #include <zmq.hpp>
 
@@ -446,6 +447,42 @@ TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
   EXPECT_EQ(reply->header.status, ProtocolStatus::command_invalid);
   server->stop();
   EXPECT_EQ(server->counters().rejected_forbidden, 1u);
+}
+
+}  // namespace
+}  // namespace kervan
+
+namespace kervan {
+namespace {
+
+// Regression: '#' is a Z85 character, and keys holding one were cut as comments: registered,
+// then refused at the server's start.
+TEST(Keys, KeysHoldingAHashAreReadWholeAndCommentsAreWholeLines) {
+  TempFolder folder;
+  const std::string path = folder.path() + "/clients";
+  KeyPair with_hash = generate_keypair();
+  while (with_hash.public_z85.find('#') == std::string::npos) with_hash = generate_keypair();
+  {
+    std::ofstream out(path);
+    out << "# the clients of a test server\n\n";
+  }
+  ASSERT_TRUE(register_client(path, ClientEntry{with_hash.public_z85,
+                                                Party{PartyId{7}, PartyRole::operator_, {}}})
+                  .ok());
+  {
+    std::ofstream out(path, std::ios::app);
+    out << generate_keypair().public_z85 << " 8 customs KZ   trailing words are a comment\n";
+  }
+  std::vector<ClientEntry> clients;
+  const StoreStatus status = load_clients(path, &clients);
+  ASSERT_TRUE(status.ok()) << status.to_string();
+  ASSERT_EQ(clients.size(), 2u);
+  EXPECT_EQ(clients[0].public_z85, with_hash.public_z85);
+  EXPECT_EQ(clients[1].party.role, PartyRole::customs);
+  EXPECT_EQ(clients[1].party.country, Country::of("KZ"));
+  EXPECT_FALSE(register_client(path, ClientEntry{with_hash.public_z85,
+                                                 Party{PartyId{9}, PartyRole::analyst, {}}})
+                   .ok());  // The same key twice.
 }
 
 }  // namespace
