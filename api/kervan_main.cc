@@ -11,6 +11,7 @@
 #include "api/demo.h"
 #include "api/load_generator.h"
 #include "api/server.h"
+#include "api/server_config.h"
 #include "api/scenario.h"
 #include "ledger/store.h"
 
@@ -23,10 +24,11 @@ void print_usage(std::FILE* out) {
                "  scenario [--store <path>] [--movements N]\n"
                "                 the main job: a CAREC regional scenario through the durable\n"
                "                 transit ledger on embedded defaults\n"
-               "  serve [--endpoint E] [--data DIR] [--sync durable|no_meta_sync|no_sync]\n"
-               "        [--accounts-max N] [--transfers-max N] [--feed E] [--transit yes]\n"
-               "        [--insecure yes]\n"
-               "                 run the server (ZeroMQ ROUTER, CURVE) until SIGTERM or SIGINT\n"
+               "  serve [--config FILE] [--endpoint E] [--data DIR]\n"
+               "        [--sync durable|no_meta_sync|no_sync] [--accounts-max N]\n"
+               "        [--transfers-max N] [--feed E] [--transit yes] [--insecure yes] ...\n"
+               "                 run the server (ZeroMQ ROUTER, CURVE) until SIGTERM or SIGINT;\n"
+               "                 flags override the TOML file (docs/operations.md lists keys)\n"
                "  keygen <file>  write a new CURVE key pair (0600) and print its public key\n"
                "  register-client --data DIR --public-key K --party N --role R [--country C]\n"
                "                 admit a client key as a party (provider, customs, principal,\n"
@@ -52,47 +54,46 @@ bool parse_uint(const char* text, uint64_t* out) {
   return end != text && *end == '\0';
 }
 
+// `kervan serve`: embedded defaults, then --config FILE (TOML), then the other flags.
 int serve(int argc, char** argv) {
-  kervan::ServerOptions options;
-  std::string data = "var/kervan";
-  uint64_t value = 0;
-  uint64_t accounts_max = 100'000;
-  uint64_t transfers_max = 2'000'000;
-  bool transit = false;
+  if ((argc - 2) % 2 != 0) return 2;
+  kervan::ServeSettings settings;
+  kervan::ConfigError error;
   for (int i = 2; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i];
-    if (flag == "--endpoint") {
-      options.endpoint = argv[i + 1];
-    } else if (flag == "--data") {
-      data = argv[i + 1];
-    } else if (flag == "--sync") {
-      if (!kervan::parse_sync_mode(argv[i + 1], &options.store.sync)) return 2;
-    } else if (flag == "--transit") {
-      transit = std::string(argv[i + 1]) == "yes";
-    } else if (flag == "--feed") {
-      options.feed_endpoint = argv[i + 1];
-    } else if (flag == "--insecure") {
-      options.insecure = std::string(argv[i + 1]) == "yes";
-    } else if (flag == "--accounts-max" && parse_uint(argv[i + 1], &value) && value > 0) {
-      accounts_max = value;
-    } else if (flag == "--transfers-max" && parse_uint(argv[i + 1], &value) && value > 0) {
-      transfers_max = value;
-    } else {
+    if (std::strcmp(argv[i], "--config") == 0 &&
+        !kervan::apply_config_file(argv[i + 1], &settings, &error)) {
+      std::fprintf(stderr, "kervan serve: %s\n", error.message.c_str());
       return 2;
     }
   }
+  for (int i = 2; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--config") == 0) continue;
+    if (!kervan::apply_flag(argv[i], argv[i + 1], &settings, &error)) {
+      std::fprintf(stderr, "kervan serve: %s\n", error.message.c_str());
+      return 2;
+    }
+  }
+  kervan::ServerOptions options;
+  options.endpoint = settings.endpoint;
+  options.feed_endpoint = settings.feed_endpoint;
+  options.insecure = settings.insecure;
+  options.in_flight_max = settings.in_flight_max;
+  const std::string& data = settings.data;
   // Capacities are allocated at start-up and recorded in a new store (docs/operations.md).
   options.store.path = data;
+  options.store.sync = settings.sync;
   options.store.ledger = kervan::LedgerConfig{
-      .accounts_max = static_cast<uint32_t>(accounts_max),
-      .transfers_max = static_cast<uint32_t>(transfers_max),
-      .failed_ids_max = static_cast<uint32_t>(transfers_max / 8 + 1),
+      .accounts_max = settings.accounts_max,
+      .transfers_max = settings.transfers_max,
+      .failed_ids_max = settings.transfers_max / 8 + 1,
       .hash_seed = static_cast<uint64_t>(std::random_device{}())};
-  if (transit) {
+  if (settings.transit) {
     options.transit = kervan::TransitStoreOptions{
         .path = data + "/transit",
-        .config = kervan::TransitConfig{.parties_max = 1024, .guarantees_max = 4096,
-                                        .movements_max = 100'000, .hash_seed = 1},
+        .config = kervan::TransitConfig{.parties_max = settings.parties_max,
+                                        .guarantees_max = settings.guarantees_max,
+                                        .movements_max = settings.movements_max,
+                                        .hash_seed = 1},
         .log = {}};
   }
   if (!options.insecure) {
