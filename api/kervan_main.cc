@@ -8,6 +8,7 @@
 #include <random>
 #include <cstring>
 
+#include "api/cli_client.h"
 #include "api/demo.h"
 #include "api/load_generator.h"
 #include "api/server.h"
@@ -37,6 +38,8 @@ void print_usage(std::FILE* out) {
                "        [--rate N] [--accounts N]\n"
                "                 end-to-end load generator (starts a server in process unless\n"
                "                 --endpoint names one)\n"
+               "  client [--endpoint E] [--server-key K] [--key FILE] [--json] <command> ...\n"
+               "                 the command-line client (kervan client help for its commands)\n"
                "  demo           walk through the ledger core on embedded defaults\n"
                "  verify <path>  check a store: checksums, hash chain, replay, invariants\n"
                "  help           print this message\n");
@@ -240,6 +243,9 @@ int main(int argc, char** argv) {
     const int rc = bench(argc, argv);
     if (rc == 2) print_usage(stderr);
     return rc;
+  }
+  if (std::strcmp(argv[1], "client") == 0) {
+    return kervan::run_client_command(argc - 2, argv + 2, stdout, stderr);
   }
   if (std::strcmp(argv[1], "verify") == 0) {
     if (argc != 3) {

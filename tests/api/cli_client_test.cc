@@ -1,0 +1,191 @@
+// `kervan client` against a real server over tcp: human and JSON output, exit statuses, CURVE
+// keys from files, and transit steps parsed from text.
+#include "api/cli_client.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "api/keys.h"
+#include "api/server.h"
+
+namespace kervan {
+namespace {
+
+class TempFolder {
+ public:
+  TempFolder() {
+    std::string pattern = std::filesystem::temp_directory_path().string() + "/kervan-cli-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) std::abort();
+    path_ = pattern;
+  }
+  ~TempFolder() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct ClientRun {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+// Runs `kervan client <args>` in process, capturing both streams.
+ClientRun client(std::vector<std::string> args) {
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  char* out_text = nullptr;
+  char* err_text = nullptr;
+  size_t out_size = 0, err_size = 0;
+  std::FILE* out = open_memstream(&out_text, &out_size);
+  std::FILE* err = open_memstream(&err_text, &err_size);
+  const int status = run_client_command(static_cast<int>(argv.size()), argv.data(), out, err);
+  std::fclose(out);
+  std::fclose(err);
+  ClientRun run{status, out_text, err_text};
+  std::free(out_text);
+  std::free(err_text);
+  return run;
+}
+
+ServerOptions options_in(const TempFolder& folder) {
+  ServerOptions o;
+  o.endpoint = "tcp://127.0.0.1:*";
+  o.store = StoreOptions{.path = folder.path() + "/store",
+                         .ledger = LedgerConfig{.accounts_max = 64, .transfers_max = 1024,
+                                                .failed_ids_max = 128, .hash_seed = 5},
+                         .journal_map_bytes_max = uint64_t{1} << 30,
+                         .checkpoint_map_bytes_max = uint64_t{1} << 30,
+                         .journal_ring_bytes = size_t{4} << 20,
+                         .log = [](std::string_view) {}};
+  o.log = [](std::string_view) {};
+  o.insecure = true;
+  return o;
+}
+
+TEST(CommandLineClient, ReservesPostsAndReportsBalancesAsTextAndJson) {
+  TempFolder folder;
+  std::unique_ptr<Server> server;
+  ASSERT_TRUE(Server::open(options_in(folder), &server).ok());
+  server->start();
+  const std::string e = server->endpoint();
+  EXPECT_EQ(client({"--endpoint", e, "ping"}).out, "status: ok\n");
+  EXPECT_EQ(client({"--endpoint", e, "create-account", "1", "978", "10"}).status, 0);
+  EXPECT_EQ(client({"--endpoint", e, "create-account", "2", "978", "10"}).status, 0);
+  ClientRun r = client({"--endpoint", e, "--json", "reserve", "100", "1", "2", "5000", "978", "7"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "{\"id\":\"100\",\"result\":\"ok\"}\n");
+  EXPECT_EQ(client({"--endpoint", e, "post", "101", "100", "3000"}).status, 0);
+  // Voiding what is already posted fails as an event: exit 1 and the result's name.
+  r = client({"--endpoint", e, "void", "102", "100"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "id: 102\nresult: pending_transfer_already_posted\n");
+  r = client({"--endpoint", e, "--json", "accounts", "1", "2", "3"});
+  ASSERT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("\"requested\":3,\"found\":2,\"accounts\":[{\"id\":\"1\","), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"debits_pending\":\"0\",\"debits_posted\":\"3000\""), std::string::npos)
+      << r.out;
+  r = client({"--endpoint", e, "history", "1", "5"});
+  ASSERT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("account_id: 1\n  id=101 ", 0), 0u) << r.out;  // Newest first.
+  r = client({"--endpoint", e, "--json", "stats"});
+  ASSERT_EQ(r.status, 0);
+  EXPECT_EQ(r.out.rfind("{\"requests\":", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("\"rejected_forbidden\":0}"), std::string::npos) << r.out;
+  server->stop();
+}
+
+// Bad usage is refused before anything is sent (the server counts no request).
+TEST(CommandLineClient, BadUsageSendsNothingAndSaysWhy) {
+  TempFolder folder;
+  std::unique_ptr<Server> server;
+  ASSERT_TRUE(Server::open(options_in(folder), &server).ok());
+  server->start();
+  const std::string e = server->endpoint();
+  const std::vector<std::vector<std::string>> bad = {
+      {"--endpoint", e, "create-account", "0", "978", "10"},          // Id zero.
+      {"--endpoint", e, "create-account", "1", "978", "70000"},       // Code past u16.
+      {"--endpoint", e, "transfer", "1", "2", "3", "-5", "978", "1"},  // Negative amount.
+      {"--endpoint", e, "accounts"},
+      {"--endpoint", e, "frobnicate"},
+      {"--endpoint", e, "--colour", "red", "ping"},
+      {"--endpoint", e, "transit", "release", "5", "XX"},
+      {"--endpoint", e, "transit", "cross", "5", "26KZ0000000000001", "ZZ"},
+      {"--endpoint", e, "transit", "claim", "5", "26KZ0000000000001", "12.345", "EUR"},
+      {"--endpoint", e, "transit", "levitate", "5"},
+  };
+  for (const std::vector<std::string>& args : bad) {
+    const ClientRun r = client(args);
+    EXPECT_EQ(r.status, 2) << args[2];
+    EXPECT_FALSE(r.err.empty()) << args[2];
+    EXPECT_TRUE(r.out.empty()) << args[2];
+  }
+  EXPECT_NE(client(bad[6]).err.find("MRN 'XX': wrong_length"), std::string::npos);
+  EXPECT_NE(client(bad[9]).err.find("unknown transit step 'levitate'"), std::string::npos);
+  server->stop();
+  EXPECT_EQ(server->counters().requests, 0u);
+}
+
+TEST(CommandLineClient, NoServerIsATimeoutNotAHang) {
+  TempFolder folder;
+  const ClientRun r = client({"--endpoint", "ipc://" + folder.path() + "/nobody", "--timeout-ms", "200",
+                        "ping"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_NE(r.err.find("no reply within 200 ms"), std::string::npos);
+}
+
+// CURVE keys from files; transit steps reach the domain, which answers per step, and a party
+// acting for another is refused by the server.
+TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
+  TempFolder folder;
+  ServerOptions options = options_in(folder);
+  options.insecure = false;
+  options.server_keys = generate_keypair();
+  const KeyPair customs_keys = generate_keypair();
+  constexpr PartyId customs_kz{10};
+  options.clients = {ClientEntry{customs_keys.public_z85,
+                                 Party{customs_kz, PartyRole::customs, Country::of("KZ")}}};
+  options.transit = TransitStoreOptions{
+      .path = folder.path() + "/transit",
+      .config = TransitConfig{.parties_max = 8, .guarantees_max = 8, .movements_max = 8,
+                              .hash_seed = 2},
+      .journal_map_bytes_max = uint64_t{1} << 30,
+      .journal_ring_bytes = size_t{4} << 20,
+      .log = [](std::string_view) {}};
+  const std::string server_key = folder.path() + "/server.key";
+  const std::string customs_key = folder.path() + "/customs.key";
+  ASSERT_TRUE(save_keypair(server_key, options.server_keys).ok());
+  ASSERT_TRUE(save_keypair(customs_key, customs_keys).ok());
+  std::unique_ptr<Server> server;
+  ASSERT_TRUE(Server::open(options, &server).ok());
+  server->start();
+  const std::string mrn(make_mrn(26, Country::of("KZ"), "NOSUCHMOVE01").text());
+  const std::vector<std::string> secure = {"--endpoint", server->endpoint(), "--server-key",
+                                           server_key, "--key", customs_key, "--json"};
+  auto with = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = secure;
+    all.insert(all.end(), args.begin(), args.end());
+    return client(all);
+  };
+  ClientRun r = with({"transit", "release", "10", mrn});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "{\"step\":\"release\",\"result\":\"movement_not_found\"}\n");
+  r = with({"transit", "cross", "11", mrn, "KG"});  // Party 11 is not this key's.
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "{\"operation\":\"transit_command\",\"status\":\"forbidden\"}\n");
+  r = with({"create-account", "1", "978", "1"});  // Ledger writes are the operator's.
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "{\"operation\":\"create_accounts\",\"status\":\"forbidden\"}\n");
+  server->stop();
+  EXPECT_EQ(server->counters().rejected_forbidden, 2u);
+}
+
+}  // namespace
+}  // namespace kervan
