@@ -35,7 +35,8 @@ void print_usage(std::FILE* out) {
                "                 admit a client key as a party (provider, customs, principal,\n"
                "                 analyst, operator)\n"
                "  bench [--endpoint E] [--transfers N] [--batch N] [--clients N] [--window N]\n"
-               "        [--rate N] [--accounts N]\n"
+               "        [--rate N] [--accounts N] [--mix single:70,reserve:20,release:5,claim:5]\n"
+               "        [--curve yes]\n"
                "                 end-to-end load generator (starts a server in process unless\n"
                "                 --endpoint names one)\n"
                "  client [--endpoint E] [--server-key K] [--key FILE] [--json] <command> ...\n"
@@ -130,6 +131,14 @@ int bench(int argc, char** argv) {
     uint64_t value = 0;
     if (flag == "--endpoint") {
       o.endpoint = argv[i + 1];
+      continue;
+    }
+    if (flag == "--curve") {
+      o.curve = std::string(argv[i + 1]) == "yes";
+      continue;
+    }
+    if (flag == "--mix") {
+      if (!kervan::parse_mix(argv[i + 1], &o)) return 2;
       continue;
     }
     if (!parse_uint(argv[i + 1], &value)) return 2;
