@@ -422,22 +422,6 @@ int do_transit(Session& s, std::span<const char* const> args) {
   return result == TransitResult::ok ? exit_ok : exit_refused;
 }
 
-// --server-key: the 40 Z85 characters themselves, or a file holding them (a key pair file, e.g.
-// the server's own server.key on the same machine: only its public line is used).
-bool load_server_key(const std::string& text, std::string* out, std::FILE* err) {
-  if (text.size() == 40 && text.find('/') == std::string::npos) {
-    *out = text;
-    return true;
-  }
-  KeyPair keys;
-  if (const StoreStatus st = load_keypair(text, false, &keys); !st.ok()) {
-    std::fprintf(err, "kervan client: --server-key %s: %s\n", text.c_str(), st.to_string().c_str());
-    return false;
-  }
-  *out = keys.public_z85;
-  return true;
-}
-
 }  // namespace
 
 int run_client_command(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
@@ -460,7 +444,10 @@ int run_client_command(int argc, const char* const* argv, std::FILE* out, std::F
     if (flag == "--endpoint") {
       endpoint = value;
     } else if (flag == "--server-key") {
-      if (!load_server_key(value, &security.server_public_z85, err)) return exit_usage;
+      if (const StoreStatus st = load_public_key(value, &security.server_public_z85); !st.ok()) {
+        std::fprintf(err, "kervan client: --server-key: %s\n", st.to_string().c_str());
+        return exit_usage;
+      }
     } else if (flag == "--key") {
       if (const StoreStatus st = load_keypair(value, false, &security.keys); !st.ok()) {
         std::fprintf(err, "kervan client: --key %s: %s\n", value.c_str(), st.to_string().c_str());

@@ -5,6 +5,7 @@
 #include <string>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <cstring>
 
@@ -36,7 +37,7 @@ void print_usage(std::FILE* out) {
                "                 analyst, operator)\n"
                "  bench [--endpoint E] [--transfers N] [--batch N] [--clients N] [--window N]\n"
                "        [--rate N] [--accounts N] [--mix single:70,reserve:20,release:5,claim:5]\n"
-               "        [--curve yes]\n"
+               "        [--curve yes] [--server-key K|FILE --key FILE]\n"
                "                 end-to-end load generator (starts a server in process unless\n"
                "                 --endpoint names one)\n"
                "  client [--endpoint E] [--server-key K] [--key FILE] [--json] <command> ...\n"
@@ -105,7 +106,11 @@ int serve(int argc, char** argv) {
     // registered (kervan register-client) before they can connect.
     std::filesystem::create_directories(data);
     kervan::StoreStatus s = kervan::load_keypair(data + "/server.key", true, &options.server_keys);
-    if (s.ok()) s = kervan::load_clients(data + "/clients", &options.clients);
+    if (s.ok()) {
+      // The public half alone, to hand to clients (kervan client --server-key <data>/server.pub).
+      std::ofstream(data + "/server.pub") << "public " << options.server_keys.public_z85 << "\n";
+      s = kervan::load_clients(data + "/clients", &options.clients);
+    }
     if (!s.ok()) {
       std::fprintf(stderr, "kervan serve: %s\n", s.to_string().c_str());
       return 1;
@@ -131,6 +136,16 @@ int bench(int argc, char** argv) {
     uint64_t value = 0;
     if (flag == "--endpoint") {
       o.endpoint = argv[i + 1];
+      continue;
+    }
+    if (flag == "--server-key" || flag == "--key") {
+      const kervan::StoreStatus st =
+          flag == "--key" ? kervan::load_keypair(argv[i + 1], false, &o.security.keys)
+                          : kervan::load_public_key(argv[i + 1], &o.security.server_public_z85);
+      if (!st.ok()) {
+        std::fprintf(stderr, "kervan bench: %s: %s\n", flag.c_str(), st.to_string().c_str());
+        return 1;
+      }
       continue;
     }
     if (flag == "--curve") {

@@ -90,6 +90,27 @@ StoreStatus load_keypair(const std::string& path, bool create, KeyPair* out) {
   return StoreStatus();
 }
 
+StoreStatus load_public_key(const std::string& text_or_path, std::string* out) {
+  // '/' and '.' are Z85 characters too: a file that exists is read; otherwise the text is the key.
+  std::ifstream in(text_or_path);
+  if (!in && is_z85_key(text_or_path)) {
+    *out = text_or_path;
+    return StoreStatus();
+  }
+  if (!in) {
+    return StoreStatus::error(StoreError::invalid_store,
+                              "no key file " + text_or_path + " (nor 40 Z85 characters)");
+  }
+  std::string label, key;
+  in >> label >> key;
+  if (label != "public" || !is_z85_key(key)) {
+    return StoreStatus::error(StoreError::invalid_store,
+                              text_or_path + ": expected a first line 'public <40 Z85>'");
+  }
+  *out = key;
+  return StoreStatus();
+}
+
 StoreStatus load_clients(const std::string& path, std::vector<ClientEntry>* out) {
   out->clear();
   std::ifstream in(path);

@@ -36,6 +36,9 @@ KeyPair generate_keypair();
 // Reads "public <z85>\nsecret <z85>\n"; creates it (0600) first when `create` and missing.
 StoreStatus load_keypair(const std::string& path, bool create, KeyPair* out);
 StoreStatus save_keypair(const std::string& path, const KeyPair& keys);
+// A public key as a client is given it: the 40 Z85 characters themselves, or a file whose
+// first line is "public <z85>" (a public-only file, or a key pair file: its secret is not read).
+StoreStatus load_public_key(const std::string& text_or_path, std::string* out);
 
 // Reads the registry; a missing file is an empty registry. A bad line is invalid_store naming
 // its number and what is wrong.

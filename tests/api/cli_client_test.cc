@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -185,6 +186,35 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
   EXPECT_EQ(r.out, "{\"operation\":\"create_accounts\",\"status\":\"forbidden\"}\n");
   server->stop();
   EXPECT_EQ(server->counters().rejected_forbidden, 2u);
+}
+
+}  // namespace
+}  // namespace kervan
+
+namespace kervan {
+namespace {
+
+// What a client is handed as the server's key: the text, or a file starting "public <z85>".
+TEST(Keys, PublicKeyFromTextOrFile) {
+  TempFolder folder;
+  const KeyPair pair = generate_keypair();
+  std::string key;
+  ASSERT_TRUE(load_public_key(pair.public_z85, &key).ok());
+  EXPECT_EQ(key, pair.public_z85);
+  const std::string with_slash = "QteMK<4h!rIH8(Zs^zXwc#+V?t4:0L>z/kj)GtTb";  // Z85 has '/'.
+  ASSERT_TRUE(load_public_key(with_slash, &key).ok());
+  EXPECT_EQ(key, with_slash);
+  const std::string public_only = folder.path() + "/server.pub";
+  std::ofstream(public_only) << "public " << pair.public_z85 << "\n";
+  key.clear();
+  ASSERT_TRUE(load_public_key(public_only, &key).ok());
+  EXPECT_EQ(key, pair.public_z85);
+  const std::string secret_first = folder.path() + "/wrong.key";
+  std::ofstream(secret_first) << "secret " << pair.secret_z85 << "\n";
+  EXPECT_EQ(load_public_key(secret_first, &key).message(),
+            secret_first + ": expected a first line 'public <40 Z85>'");
+  EXPECT_FALSE(load_public_key("tooshort", &key).ok());
+  EXPECT_EQ(key, pair.public_z85);  // Unchanged by the refusals.
 }
 
 }  // namespace
