@@ -180,12 +180,12 @@ ProtocolStatus Client::lookup_transfers(std::span<const u128> ids, std::vector<T
 }
 
 ProtocolStatus Client::transit(const TransitCommand& command, TransitResult* result,
-                               int timeout_ms) {
+                               int timeout_ms, uint64_t as_of_ns) {
   std::array<uint8_t, journal_command_bytes_max> coded{};
   const size_t size = encode_transit_command(command, coded);
   KERVAN_ASSERT(size != 0);
   std::vector<uint8_t> body(transit_body_bytes_max);
-  body.resize(encode_transit_body(std::span(coded).first(size), body));
+  body.resize(encode_transit_body(std::span(coded).first(size), as_of_ns, body));
   const uint64_t id = send(Operation::transit_command, 1, body);
   const std::optional<Reply> reply = await(id, timeout_ms);
   if (!reply) return ProtocolStatus::busy;

@@ -65,7 +65,10 @@ class Client {
                                   int timeout_ms);
   ProtocolStatus ping(int timeout_ms);
   // One step of the transit domain; *result is the step's outcome when the status is ok.
-  ProtocolStatus transit(const TransitCommand& command, TransitResult* result, int timeout_ms);
+  // as_of_ns 0: at the server's clock; otherwise the step's business time (a simulation or
+  // replay: operator only, on a server whose transit clock is "requests").
+  ProtocolStatus transit(const TransitCommand& command, TransitResult* result, int timeout_ms,
+                         uint64_t as_of_ns = 0);
   // The reply to request `id`, waiting up to timeout_ms (nullopt: none yet).
   std::optional<Reply> await(uint64_t id, int timeout_ms);
 

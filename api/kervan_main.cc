@@ -83,6 +83,7 @@ int serve(int argc, char** argv) {
   options.feed_endpoint = settings.feed_endpoint;
   options.insecure = settings.insecure;
   options.in_flight_max = settings.in_flight_max;
+  options.transit_clock_from_requests = settings.transit_clock_from_requests;
   const std::string& data = settings.data;
   // Capacities are allocated at start-up and recorded in a new store (docs/operations.md).
   options.store.path = data;

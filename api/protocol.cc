@@ -106,15 +106,18 @@ ProtocolStatus check_body(std::span<const uint8_t> frame, const FrameHeader& hea
     return ProtocolStatus::body_length_mismatch;
   }
   if (rule.transit_body) {
-    // count 1; a u32 length L, L bytes, zeros up to a multiple of 8: nothing more, nothing less.
-    const uint32_t length =
-        header.body_bytes >= 4 ? load_u32_le(frame.data() + frame_header_bytes) : 0;
-    const bool fits = header.count == 1 && header.body_bytes >= 8 &&
+    // count 1; u32 length L, u32 reserved, u64 as_of_ns, L bytes, zeros up to a multiple of 8:
+    // nothing more, nothing less.
+    const uint8_t* body = frame.data() + frame_header_bytes;
+    const uint32_t length = header.body_bytes >= transit_body_prefix_bytes ? load_u32_le(body) : 0;
+    const bool fits = header.count == 1 && header.body_bytes >= transit_body_prefix_bytes + 8 &&
                       header.body_bytes <= transit_body_bytes_max && length > 0 &&
-                      (uint64_t{length} + 4 + 7) / 8 * 8 == header.body_bytes &&
-                      all_zero(frame.data() + frame_header_bytes + 4 + length,
-                               header.body_bytes - 4 - length);
+                      (uint64_t{length} + transit_body_prefix_bytes + 7) / 8 * 8 ==
+                          header.body_bytes &&
+                      all_zero(body + transit_body_prefix_bytes + length,
+                               header.body_bytes - transit_body_prefix_bytes - length);
     if (!fits && header.count <= 1) return ProtocolStatus::count_mismatch;
+    if (fits && load_u32_le(body + 4) != 0) return ProtocolStatus::reserved_not_zero;
   } else if (rule_body_bytes(rule, header.count) != header.body_bytes) {
     return ProtocolStatus::count_mismatch;
   }
@@ -299,20 +302,29 @@ uint32_t reply_count_max(Operation operation) {
   KERVAN_UNREACHABLE();
 }
 
-size_t encode_transit_body(std::span<const uint8_t> command, std::span<uint8_t> out) {
-  const size_t size = (command.size() + 4 + 7) / 8 * 8;
+size_t encode_transit_body(std::span<const uint8_t> command, uint64_t as_of_ns,
+                           std::span<uint8_t> out) {
+  const size_t size = (command.size() + transit_body_prefix_bytes + 7) / 8 * 8;
   if (command.empty() || size > transit_body_bytes_max || size > out.size()) return 0;
   store_u32_le(out.data(), static_cast<uint32_t>(command.size()));
-  std::memcpy(out.data() + 4, command.data(), command.size());
-  std::memset(out.data() + 4 + command.size(), 0, size - 4 - command.size());
+  store_u32_le(out.data() + 4, 0);
+  store_u64_le(out.data() + 8, as_of_ns);
+  std::memcpy(out.data() + transit_body_prefix_bytes, command.data(), command.size());
+  std::memset(out.data() + transit_body_prefix_bytes + command.size(), 0,
+              size - transit_body_prefix_bytes - command.size());
   return size;
 }
 
 std::span<const uint8_t> transit_command_of(std::span<const uint8_t> body) {
-  KERVAN_ASSERT(body.size() >= 8);
+  KERVAN_ASSERT(body.size() >= transit_body_prefix_bytes + 8);
   const uint32_t length = load_u32_le(body.data());
-  KERVAN_ASSERT(size_t{length} + 4 <= body.size());
-  return body.subspan(4, length);
+  KERVAN_ASSERT(size_t{length} + transit_body_prefix_bytes <= body.size());
+  return body.subspan(transit_body_prefix_bytes, length);
+}
+
+uint64_t transit_as_of_of(std::span<const uint8_t> body) {
+  KERVAN_ASSERT(body.size() >= transit_body_prefix_bytes);
+  return load_u64_le(body.data() + 8);
 }
 
 size_t results_body_bytes(uint32_t count) {

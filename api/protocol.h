@@ -73,7 +73,8 @@ static_assert(frame_header_bytes + uint64_t{stats_counters_max} * stats_counter_
   X(forbidden, 17)                  \
   X(store_failed, 18)               \
   X(shutting_down, 19)              \
-  X(command_invalid, 20)
+  X(command_invalid, 20)            \
+  X(clock_regressed, 21)
 
 #define KERVAN_ENUM_VALUE(name, number) name = number,
 enum class Operation : uint16_t { KERVAN_OPERATIONS(KERVAN_ENUM_VALUE) };
@@ -82,19 +83,24 @@ enum class ProtocolStatus : uint16_t { KERVAN_PROTOCOL_STATUSES(KERVAN_ENUM_VALU
 
 inline constexpr uint16_t operation_max = 10;
 // Feed operations are published, never requested: a request naming one is unknown_operation.
-// transit_command (10): count 1; the body is a u32 length, that many bytes of one transit
-// command (ledger/transit/transit_command.h), zero padding to a multiple of 8. Reply: one u8
-// TransitResult, padded to 8.
-inline constexpr size_t transit_body_bytes_max = 8 + 16 * 1024;
+// transit_command (10): count 1; the body is a u32 length L, a u32 reserved (zero), a u64
+// as_of_ns, L bytes of one transit command (ledger/transit/transit_command.h), zero padding to
+// a multiple of 8. as_of_ns 0 applies the step at the server's clock; any other value is the
+// business time of a simulation or replay, accepted only by a server whose transit clock is
+// "requests" and from an operator (docs/protocol.md). Reply: one u8 TransitResult, padded to 8.
+inline constexpr size_t transit_body_prefix_bytes = 16;
+inline constexpr size_t transit_body_bytes_max = transit_body_prefix_bytes + 16 * 1024;
 // Writes the body for `command` into `out`; returns its size, 0 when it does not fit.
-size_t encode_transit_body(std::span<const uint8_t> command, std::span<uint8_t> out);
-// The command's bytes within a decoded transit_command body.
+size_t encode_transit_body(std::span<const uint8_t> command, uint64_t as_of_ns,
+                           std::span<uint8_t> out);
+// The command's bytes and the as_of_ns within a decoded transit_command body.
 std::span<const uint8_t> transit_command_of(std::span<const uint8_t> body);
+uint64_t transit_as_of_of(std::span<const uint8_t> body);
 
 constexpr bool is_feed(Operation operation) {
   return operation == Operation::feed_accounts || operation == Operation::feed_transfers;
 }
-inline constexpr uint16_t protocol_status_max = 20;
+inline constexpr uint16_t protocol_status_max = 21;
 
 // The header's flags. Every other bit must be zero.
 inline constexpr uint16_t flag_reply = 1;
@@ -191,7 +197,7 @@ std::string_view operation_name(Operation operation);
 std::string_view result_name(ProtocolStatus status);
 // True for an operation number of the table (1 to 7).
 [[nodiscard]] bool operation_known(uint16_t operation);
-// True for a status number of the table (0 to 19).
+// True for a status number of the table (0 to protocol_status_max).
 [[nodiscard]] bool protocol_status_known(uint16_t status);
 // True when the same request may succeed if sent again unchanged, later (busy, shutting_down)
 // or because it was corrupted in flight (the two checksum mismatches); false for ok and for

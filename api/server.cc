@@ -3,6 +3,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <chrono>
@@ -598,9 +599,24 @@ void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payl
       return;
     }
   }
+  // Business time: the server's clock, or the request's (simulations), never backwards.
+  const uint64_t as_of = transit_as_of_of(view.body);
+  if (as_of != 0) {
+    const bool operator_party = options.insecure || party_of(payload)->role == PartyRole::operator_;
+    if (!options.transit_clock_from_requests || !operator_party) {
+      count(rejected_forbidden);
+      reply_now(routing, h.operation, h.request_id, ProtocolStatus::forbidden, 0, {});
+      return;
+    }
+    if (as_of < transit->last_now_ns()) {
+      reply_now(routing, h.operation, h.request_id, ProtocolStatus::clock_regressed, 0, {});
+      return;
+    }
+  }
+  const uint64_t now = std::max(transit->last_now_ns(), as_of != 0 ? as_of : wall_clock_ns());
   TransitResult result = TransitResult::ok;
   uint64_t sequence = 0;
-  const StoreStatus status = transit->apply(wall_clock_ns(), command, &result, &sequence);
+  const StoreStatus status = transit->apply(now, command, &result, &sequence);
   if (!status.ok()) {
     log("event=store_failed error=" + status.to_string());
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::store_failed, 0, {});

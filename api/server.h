@@ -45,6 +45,9 @@ struct ServerOptions {
   // The transit domain's store (guarantees, movements, claims, settlement): served through the
   // transit_command operation. Empty path: not served.
   TransitStoreOptions transit;
+  // Whether an operator's transit_command may carry its business time (as_of_ns): for
+  // simulations and replays (docs/protocol.md). Off: every step is at the server's clock.
+  bool transit_clock_from_requests = false;
   std::function<void(std::string_view)> log;  // Structured lines; stderr when empty.
 };
 

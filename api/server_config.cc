@@ -36,7 +36,7 @@ std::string set_count(uint32_t* target, uint64_t value, uint64_t max) {
 
 constexpr uint64_t capacity_max = 1u << 30;  // Capacities are uint32 indexes; keep headroom.
 
-const std::array<Setting, 12> settings_table{{
+const std::array<Setting, 13> settings_table{{
     {"server", "endpoint", "--endpoint", Kind::text,
      [](ServeSettings* s, std::string_view v, bool, uint64_t) -> std::string {
        if (v.empty()) return "expected a ZeroMQ endpoint such as tcp://127.0.0.1:7420";
@@ -79,6 +79,12 @@ const std::array<Setting, 12> settings_table{{
     {"transit", "enabled", "--transit", Kind::boolean,
      [](ServeSettings* s, std::string_view, bool b, uint64_t) -> std::string {
        s->transit = b;
+       return {};
+     }},
+    {"transit", "clock", "--transit-clock", Kind::text,
+     [](ServeSettings* s, std::string_view v, bool, uint64_t) -> std::string {
+       if (v != "server" && v != "requests") return "expected server or requests";
+       s->transit_clock_from_requests = v == "requests";
        return {};
      }},
     {"transit", "parties_max", "--parties-max", Kind::count,

@@ -7,8 +7,8 @@
 //             in_flight_max = 1024
 //   [store]   data = "var/kervan"   sync = "durable"   accounts_max = 100000
 //             transfers_max = 2000000
-//   [transit] enabled = false   parties_max = 1024   guarantees_max = 4096
-//             movements_max = 100000
+//   [transit] enabled = false   clock = "server"   parties_max = 1024
+//             guarantees_max = 4096   movements_max = 100000
 #pragma once
 
 #include <cstdint>
@@ -29,6 +29,7 @@ struct ServeSettings {
   uint32_t accounts_max = 100'000;
   uint32_t transfers_max = 2'000'000;
   bool transit = false;
+  bool transit_clock_from_requests = false;  // [transit] clock = "requests" (else "server").
   uint32_t parties_max = 1024;
   uint32_t guarantees_max = 4096;
   uint32_t movements_max = 100'000;

@@ -76,8 +76,10 @@ TRANSFER_PENDING = 1 << 1
 TRANSFER_POST_PENDING_TRANSFER = 1 << 2
 TRANSFER_VOID_PENDING_TRANSFER = 1 << 3
 
-# transit_command (operation 10): count 1, a u32 length, the command, zeros up to 8.
-TRANSIT_BODY_BYTES_MAX = 8 + 16 * 1024
+# transit_command (operation 10): count 1, a u32 length, a u32 reserved (0), a u64 as_of_ns,
+# the command, zeros up to 8.
+TRANSIT_BODY_PREFIX_BYTES = 16
+TRANSIT_BODY_BYTES_MAX = TRANSIT_BODY_PREFIX_BYTES + 16 * 1024
 
 U128_MAX = (1 << 128) - 1
 
@@ -119,6 +121,7 @@ PROTOCOL_STATUSES: Dict[int, str] = {
     18: "store_failed",
     19: "shutting_down",
     20: "command_invalid",
+    21: "clock_regressed",
 }
 STATUS_NUMBERS: Dict[str, int] = {name: number for number, name in PROTOCOL_STATUSES.items()}
 
@@ -360,11 +363,13 @@ def _reply_rule(operation: int, status: int) -> Tuple[Callable[[int], int], int,
 
 
 def _transit_body_fits(frame: bytes, count: int, body_bytes: int) -> bool:
-    """count 1; a u32 length L > 0, L bytes, zeros up to a multiple of 8, within the maximum."""
-    length = (struct.unpack_from("<I", frame, HEADER_BYTES)[0] if body_bytes >= 4 else 0)
-    return (count == 1 and 8 <= body_bytes <= TRANSIT_BODY_BYTES_MAX and length > 0
-            and (length + 4 + 7) // 8 * 8 == body_bytes
-            and not any(frame[HEADER_BYTES + 4 + length:]))
+    """count 1; a u32 length L > 0, u32 reserved, u64 as_of_ns, L bytes, zeros up to a multiple
+    of 8, within the maximum. (The reserved u32 is checked apart: reserved_not_zero.)"""
+    prefix = TRANSIT_BODY_PREFIX_BYTES
+    length = (struct.unpack_from("<I", frame, HEADER_BYTES)[0] if body_bytes >= prefix else 0)
+    return (count == 1 and prefix + 8 <= body_bytes <= TRANSIT_BODY_BYTES_MAX and length > 0
+            and (length + prefix + 7) // 8 * 8 == body_bytes
+            and not any(frame[HEADER_BYTES + prefix + length:]))
 
 
 def _decode(frame: bytes, reply: bool) -> Tuple[Header, bytes]:

@@ -1,5 +1,6 @@
 #include "ledger/transit/transit_store.h"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -68,6 +69,7 @@ StoreStatus TransitStore::replay() {
       return false;
     }
     (void)apply_transit_command(*ledger_, record.header.now_ns, command);
+    last_now_ns_ = std::max(last_now_ns_, record.header.now_ns);
     recovery_.commands_replayed += 1;
     return true;
   });
@@ -101,6 +103,7 @@ StoreStatus TransitStore::apply(uint64_t now_ns, const TransitCommand& command,
   const size_t size = encode_transit_command(command, bytes);
   KERVAN_ASSERT(size != 0);  // Every command fits: its fields are bounded.
   *result = apply_transit_command(*ledger_, now_ns, command);
+  last_now_ns_ = std::max(last_now_ns_, now_ns);
   failure_ = journal_->append_command(now_ns, static_cast<uint64_t>(command.actor),
                                       std::span(bytes).first(size), sequence);
   return failure_;

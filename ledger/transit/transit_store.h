@@ -52,6 +52,8 @@ class TransitStore {
   StoreStatus health() const { return journal_->failure(); }
 
   const TransitLedger& ledger() const { return *ledger_; }
+  // The latest business time a step was applied at (replayed or new); 0 when none.
+  uint64_t last_now_ns() const { return last_now_ns_; }
   const TransitRecovery& recovery() const { return recovery_; }
 
  private:
@@ -64,6 +66,7 @@ class TransitStore {
   std::unique_ptr<TransitLedger> ledger_;
   TransitRecovery recovery_;
   StoreStatus failure_;
+  uint64_t last_now_ns_ = 0;
 };
 
 }  // namespace kervan

@@ -143,7 +143,7 @@ class HeaderTest(unittest.TestCase):
 
     def test_transit_command_request_body(self):
         command = b"\x01" * 5
-        body = struct.pack("<I", len(command)) + command + bytes(7)  # 16 bytes.
+        body = struct.pack("<IIQ", len(command), 0, 0) + command + bytes(3)  # 24 bytes.
         frame = kc.encode_message(OP["transit_command"], 1, 1, body)
         self.assertEqual(status_of(frame, kc.decode_request), "ok")
         bad = kc.encode_message(OP["transit_command"], 1, 1, body[:-1] + b"\x01")
@@ -187,7 +187,8 @@ class DecodeRejectsTest(unittest.TestCase):
         self.assertEqual(status_of(patch(self.good, 6, "H", 11)), "unknown_operation")
         self.assertEqual(status_of(patch(self.good, 8, "H", 0)), "flags_invalid")
         self.assertEqual(status_of(patch(self.good, 8, "H", 3)), "flags_invalid")
-        self.assertEqual(status_of(patch(self.good, 10, "H", 21)), "status_not_zero")
+        first_unknown = max(kc.PROTOCOL_STATUSES) + 1
+        self.assertEqual(status_of(patch(self.good, 10, "H", first_unknown)), "status_not_zero")
         # After the header checksum the header is trusted: the error carries the request id.
         try:
             kc.decode_reply(patch(self.good, 4, "H", 2))

@@ -439,8 +439,8 @@ TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
   EXPECT_EQ(result, TransitResult::movement_not_found);
   // A command body that does not decode is refused as such.
   const std::array<uint8_t, 8> garbage_command = {0xFF, 1, 2, 3, 4, 5, 6, 7};
-  std::vector<uint8_t> body(16);
-  body.resize(encode_transit_body(garbage_command, body));
+  std::vector<uint8_t> body(transit_body_bytes_max);
+  body.resize(encode_transit_body(garbage_command, 0, body));
   const uint64_t id = operator_client.send(Operation::transit_command, 1, body);
   const std::optional<Reply> reply = operator_client.await(id, timeout_ms);
   ASSERT_TRUE(reply.has_value());
@@ -483,6 +483,76 @@ TEST(Keys, KeysHoldingAHashAreReadWholeAndCommentsAreWholeLines) {
   EXPECT_FALSE(register_client(path, ClientEntry{with_hash.public_z85,
                                                  Party{PartyId{9}, PartyRole::analyst, {}}})
                    .ok());  // The same key twice.
+}
+
+}  // namespace
+}  // namespace kervan
+
+namespace kervan {
+namespace {
+
+// A transit step's business time (as_of_ns) is accepted only from an operator, only by a
+// server whose transit clock is "requests", and never before the last step, even after a
+// restart (the journal's latest time is replayed).
+TEST(ServerTransit, BusinessTimeOnlyFromOperatorsOnlyForwardAndAcrossRestarts) {
+  TempFolder folder;
+  ServerOptions options = options_in(folder, "tcp://127.0.0.1:*");
+  options.insecure = false;
+  options.server_keys = generate_keypair();
+  const KeyPair operator_keys = generate_keypair();
+  const KeyPair customs_keys = generate_keypair();
+  constexpr PartyId operator_party{1}, customs_kz{10};
+  options.clients = {
+      ClientEntry{operator_keys.public_z85, Party{operator_party, PartyRole::operator_, {}}},
+      ClientEntry{customs_keys.public_z85, Party{customs_kz, PartyRole::customs, Country::of("KZ")}}};
+  options.transit = TransitStoreOptions{
+      .path = folder.path() + "/transit",
+      .config = TransitConfig{.parties_max = 16, .guarantees_max = 16, .movements_max = 16,
+                              .hash_seed = 2},
+      .journal_map_bytes_max = uint64_t{1} << 30,
+      .journal_ring_bytes = size_t{4} << 20,
+      .log = [](std::string_view) {}};
+  TransitCommand customs_party{.operation = TransitOperation::register_party, .actor = customs_kz};
+  customs_party.party = Party{customs_kz, PartyRole::customs, Country::of("KZ")};
+  const uint64_t t2040 = uint64_t{2'208'988'800} * 1'000'000'000;  // 2040-01-01, in the future.
+  TransitResult result = TransitResult::ledger_refused;
+  {
+    options.transit_clock_from_requests = false;  // The deployed default.
+    std::unique_ptr<Server> server;
+    ASSERT_TRUE(Server::open(options, &server).ok());
+    server->start();
+    Client op(server->endpoint(), {options.server_keys.public_z85, operator_keys});
+    EXPECT_EQ(op.transit(customs_party, &result, timeout_ms, t2040), ProtocolStatus::forbidden);
+    server->stop();
+  }
+  options.transit_clock_from_requests = true;
+  {
+    std::unique_ptr<Server> server;
+    ASSERT_TRUE(Server::open(options, &server).ok());
+    server->start();
+    Client op(server->endpoint(), {options.server_keys.public_z85, operator_keys});
+    Client customs(server->endpoint(), {options.server_keys.public_z85, customs_keys});
+    TransitCommand release{.operation = TransitOperation::release_movement, .actor = customs_kz};
+    release.mrn = make_mrn(26, Country::of("KZ"), "NOSUCHMOVE01");
+    EXPECT_EQ(customs.transit(release, &result, timeout_ms, t2040), ProtocolStatus::forbidden);
+    ASSERT_EQ(op.transit(customs_party, &result, timeout_ms, t2040), ProtocolStatus::ok);
+    EXPECT_EQ(result, TransitResult::ok);
+    EXPECT_EQ(op.transit(customs_party, &result, timeout_ms, t2040 - 1),
+              ProtocolStatus::clock_regressed);
+    ASSERT_EQ(op.transit(customs_party, &result, timeout_ms, t2040), ProtocolStatus::ok);
+    EXPECT_EQ(result, TransitResult::exists);  // The same instant is not a regression.
+    server->stop();
+    EXPECT_EQ(server->counters().rejected_forbidden, 1u);
+  }
+  {
+    std::unique_ptr<Server> server;
+    ASSERT_TRUE(Server::open(options, &server).ok());
+    server->start();
+    Client op(server->endpoint(), {options.server_keys.public_z85, operator_keys});
+    EXPECT_EQ(op.transit(customs_party, &result, timeout_ms, t2040 - 1),
+              ProtocolStatus::clock_regressed);
+    server->stop();
+  }
 }
 
 }  // namespace
