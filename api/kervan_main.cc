@@ -23,9 +23,10 @@ void print_usage(std::FILE* out) {
   std::fprintf(out,
                "usage: kervan <command>\n"
                "commands:\n"
-               "  scenario [--store <path>] [--movements N]\n"
-               "                 the main job: a CAREC regional scenario through the durable\n"
-               "                 transit ledger on embedded defaults\n"
+               "  scenario [--store DIR] [--movements N] [--through server|store]\n"
+               "                 the main job: a CAREC regional scenario on embedded defaults,\n"
+               "                 through a server it starts on loopback (default) or straight\n"
+               "                 to the durable transit store; DIR is made afresh\n"
                "  serve [--config FILE] [--endpoint E] [--data DIR]\n"
                "        [--sync durable|no_meta_sync|no_sync] [--accounts-max N]\n"
                "        [--transfers-max N] [--feed E] [--transit yes] [--insecure yes] ...\n"
@@ -235,6 +236,10 @@ int main(int argc, char** argv) {
     for (int i = 2; i + 1 < argc; i += 2) {
       if (std::strcmp(argv[i], "--store") == 0) {
         options.store_path = argv[i + 1];
+      } else if (std::strcmp(argv[i], "--through") == 0 &&
+                 (std::strcmp(argv[i + 1], "server") == 0 ||
+                  std::strcmp(argv[i + 1], "store") == 0)) {
+        options.through_server = std::strcmp(argv[i + 1], "server") == 0;
       } else if (std::strcmp(argv[i], "--movements") == 0) {
         options.movements = static_cast<uint32_t>(std::strtoul(argv[i + 1], nullptr, 10));
       } else {

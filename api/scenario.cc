@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "api/client.h"
+#include "api/server.h"
 #include "ledger/invariants.h"
 #include "core/random.h"
 #include "ledger/transit/covered_amount.h"
@@ -66,7 +68,7 @@ class Scenario {
 
  private:
   enum class Step : uint8_t {
-    release, cross, arrive, write_off, incident, enquiry, claim, pay, daily_settlement
+    declare, release, cross, arrive, write_off, incident, enquiry, claim, pay, daily_settlement
   };
   struct Event {
     Step step;
@@ -75,7 +77,10 @@ class Scenario {
   };
 
   bool setup();
-  void declare(uint32_t k);
+  bool start_server();
+  // The domain's state: the direct store's, or the replica kept beside the server.
+  const TransitLedger& ledger() const { return replica_ ? *replica_ : store_->ledger(); }
+  void declare(uint64_t at, uint32_t k);
   void handle(uint64_t at, const Event& event);
   TransitResult apply(uint64_t at, TransitCommand command);
   PartyId customs(Country country) const;
@@ -96,6 +101,10 @@ class Scenario {
   Random random_{0};
   ReferenceData reference_;
   std::unique_ptr<TransitStore> store_;
+  std::unique_ptr<Server> server_;         // Through the API: the server, in this process.
+  std::unique_ptr<Client> client_;         // ... this scenario's operator connection to it,
+  std::unique_ptr<TransitLedger> replica_; // ... and the replica every reply is checked against.
+  uint64_t steps_sent_ = 0;
   std::string path_;
   uint64_t last_sequence_ = 0;
   std::multimap<uint64_t, Event> events_;
@@ -114,6 +123,20 @@ class Scenario {
 
 TransitResult Scenario::apply(uint64_t at, TransitCommand command) {
   TransitResult result = TransitResult::ok;
+  if (client_) {
+    // A reply comes only once the step is durable; it must match the replica's own result.
+    const TransitResult expected = apply_transit_command(*replica_, at, command);
+    const ProtocolStatus sent = client_->transit(command, &result, 30'000, at);
+    steps_sent_ += 1;
+    if (sent != ProtocolStatus::ok || result != expected) {
+      std::fprintf(out_, "  step %lu: server %s/%s, replica %s\n",
+                   static_cast<unsigned long>(steps_sent_), std::string(result_name(sent)).c_str(),
+                   std::string(result_name(result)).c_str(),
+                   std::string(result_name(expected)).c_str());
+      failed_ = true;
+    }
+    return expected;
+  }
   const StoreStatus status = store_->apply(at, command, &result, &last_sequence_);
   if (!status.ok()) {
     std::fprintf(out_, "  store failed: %s\n", status.to_string().c_str());
@@ -144,14 +167,20 @@ bool Scenario::setup() {
     if (mkdtemp(pattern.data()) == nullptr) return false;
     path_ = pattern + "/store";
   }
+  // A fresh run: the scenario's MRNs and GRNs are fixed, so an old store would answer exists.
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+  std::filesystem::create_directories(path_, ignored);
   store_options_ = TransitStoreOptions{
-      .path = path_,
+      .path = options_.through_server ? path_ + "/transit" : path_,
       .config = TransitConfig{.parties_max = 64, .guarantees_max = 64,
                               .movements_max = options_.movements + 16, .hash_seed = 1},
       .journal_map_bytes_max = uint64_t{4} << 30,
       .journal_ring_bytes = size_t{8} << 20,
       .log = [](std::string_view) {}};
-  if (const StoreStatus s = TransitStore::open(store_options_, &store_); !s.ok()) {
+  if (options_.through_server) {
+    if (!start_server()) return false;
+  } else if (const StoreStatus s = TransitStore::open(store_options_, &store_); !s.ok()) {
     std::fprintf(out_, "store: %s\n", s.to_string().c_str());
     return false;
   }
@@ -183,12 +212,49 @@ bool Scenario::setup() {
   return true;
 }
 
-void Scenario::declare(uint32_t k) {
+// The server as deployed, on loopback: CURVE with a fresh server key, the scenario's key
+// registered as the operator; the ledger store beside the transit store in path_.
+bool Scenario::start_server() {
+  ServerOptions options;
+  options.endpoint = "tcp://127.0.0.1:*";
+  options.store = StoreOptions{.path = path_ + "/ledger",
+                               .ledger = LedgerConfig{.accounts_max = 1024,
+                                                      .transfers_max = 1024,
+                                                      .failed_ids_max = 128,
+                                                      .hash_seed = 1},
+                               .journal_map_bytes_max = uint64_t{1} << 30,
+                               .checkpoint_map_bytes_max = uint64_t{1} << 30,
+                               .journal_ring_bytes = size_t{4} << 20,
+                               .log = [](std::string_view) {}};
+  options.transit = store_options_;
+  options.transit_clock_from_requests = true;
+  options.server_keys = generate_keypair();
+  const KeyPair operator_keys = generate_keypair();
+  options.clients = {ClientEntry{operator_keys.public_z85,
+                                 Party{PartyId{1}, PartyRole::operator_, {}}}};
+  options.log = [](std::string_view) {};
+  if (const StoreStatus s = Server::open(options, &server_); !s.ok()) {
+    std::fprintf(out_, "server: %s\n", s.to_string().c_str());
+    return false;
+  }
+  server_->start();
+  client_ = std::make_unique<Client>(server_->endpoint(),
+                                     ClientSecurity{options.server_keys.public_z85, operator_keys});
+  replica_ = std::make_unique<TransitLedger>(store_options_.config);
+  if (client_->ping(10'000) != ProtocolStatus::ok) {
+    std::fprintf(out_, "server: no answer to ping on %s\n", server_->endpoint().c_str());
+    return false;
+  }
+  std::fprintf(out_, "Server: %s (CURVE; the scenario connects as the operator; transit clock "
+                     "from requests)\n", server_->endpoint().c_str());
+  return true;
+}
+
+void Scenario::declare(uint64_t at, uint32_t k) {
   uint32_t pick = static_cast<uint32_t>(random_.below(100));
   uint32_t corridor = 0;
   while (pick >= corridors_[corridor].weight) pick -= corridors_[corridor++].weight;
   const Corridor& route = corridors_[corridor];
-  const uint64_t at = start_ns_ + uint64_t{k} * (60 * day_ns / options_.movements);
   std::array<GoodsItem, 3> items{};
   const size_t item_count = 1 + random_.below(3);
   for (size_t i = 0; i < item_count; ++i) {
@@ -246,12 +312,16 @@ void Scenario::declare(uint32_t k) {
 }
 
 void Scenario::handle(uint64_t at, const Event& e) {
+  if (e.step == Step::declare) {
+    declare(at, e.movement);
+    return;
+  }
   if (e.step == Step::daily_settlement) {
     settle_day(at);
     return;
   }
   const Mrn& mrn = mrns_[e.movement];
-  const Declaration& d = store_->ledger().movement(mrn)->declaration;
+  const Declaration& d = ledger().movement(mrn)->declaration;
   const uint8_t last = static_cast<uint8_t>(d.itinerary_count - 1u);
   TransitCommand c{.actor = customs(d.itinerary[0])};
   c.mrn = mrn;
@@ -315,12 +385,13 @@ void Scenario::handle(uint64_t at, const Event& e) {
       // Most providers pay at the next daily settlement; some pay this claim on their own first.
       if (random_.below(4) == 0) schedule(at + 6 * hour_ns, Step::pay, e.movement);
       return;
+    case Step::declare:
     case Step::daily_settlement:
       return;  // Handled above.
     case Step::pay: {
       const Grn& grn = d.references[0].grn;
       c.operation = TransitOperation::record_claim_paid;
-      c.actor = store_->ledger().guarantee(grn)->spec.provider;
+      c.actor = ledger().guarantee(grn)->spec.provider;
       apply(at, c);
       return;
     }
@@ -332,7 +403,7 @@ std::string money(Amount amount) {
 }
 
 void Scenario::report() {
-  const TransitLedger& ledger = store_->ledger();
+  const TransitLedger& ledger = this->ledger();
   std::map<MovementState, uint32_t> states;
   for (const Movement& m : ledger.movements()) states[m.state] += 1;
   std::fprintf(out_, "Movements: %zu declared; written off %u, claimed %u, claim paid %u, "
@@ -421,8 +492,8 @@ bool Scenario::settle_claims() {
   std::fprintf(out_, "\nFinal cut-off: unpaid claims, per provider:\n");
   for (PartyId provider : {pool_provider, national_provider}) {
     std::vector<Obligation> obligations;
-    for (const Movement& m : store_->ledger().movements()) {
-      const Guarantee* g = store_->ledger().guarantee(m.declaration.references[0].grn);
+    for (const Movement& m : ledger().movements()) {
+      const Guarantee* g = ledger().guarantee(m.declaration.references[0].grn);
       if (m.state != MovementState::claimed || g->spec.provider != provider) continue;
       obligations.push_back(Obligation{.payer = provider,
                                        .payee = customs(m.claim_country),
@@ -477,7 +548,7 @@ bool Scenario::settle_union() {
   // The statement the distribution will execute, from the same engine and inputs.
   std::vector<Obligation> obligations;
   for (const UnionMember& member : members) {
-    const DutyStatement s = duty_statement(store_->ledger(), member.country, Currency::eur, 0, 0);
+    const DutyStatement s = duty_statement(ledger(), member.country, Currency::eur, 0, 0);
     if (s.collected.minor() == 0) continue;
     obligations.push_back(Obligation{.payer = member.party, .payee = pool, .amount = s.collected,
                                      .kind = ObligationKind::duty_collected_for_union,
@@ -505,8 +576,19 @@ bool Scenario::settle_union() {
 }
 
 bool Scenario::reopen_and_compare() {
-  const Digest before = store_->ledger().ledger().state_hash();
-  const size_t movements = store_->ledger().movements().size();
+  const Digest before = ledger().ledger().state_hash();
+  const size_t movements = ledger().movements().size();
+  if (server_) {
+    // A clean stop: every reply was sent once durable; the stores close.
+    client_.reset();
+    server_->stop();
+    const ServerCounters c = server_->counters();
+    std::fprintf(out_, "\nServer stopped cleanly: %lu requests, %lu replies, %lu refused\n",
+                 static_cast<unsigned long>(c.requests), static_cast<unsigned long>(c.replies),
+                 static_cast<unsigned long>(c.rejected_malformed + c.rejected_busy +
+                                            c.rejected_forbidden));
+    server_.reset();
+  }
   store_.reset();
   if (const StoreStatus s = TransitStore::open(store_options_, &store_); !s.ok()) {
     std::fprintf(out_, "reopen: %s\n", s.to_string().c_str());
@@ -514,8 +596,10 @@ bool Scenario::reopen_and_compare() {
   }
   const bool same = store_->ledger().ledger().state_hash() == before &&
                     store_->ledger().movements().size() == movements;
-  std::fprintf(out_, "\nReopened: %lu steps replayed from the journal in %.3f s; state %s\n"
+  std::fprintf(out_, "\nReopened the %s store: %lu steps replayed from the journal in %.3f s; "
+                     "state %s\n"
                      "  ledger state hash %s\n",
+               options_.through_server ? "server's transit" : "transit",
                static_cast<unsigned long>(store_->recovery().commands_replayed),
                store_->recovery().seconds, same ? "identical" : "DIFFERENT",
                to_hex(before).c_str());
@@ -529,7 +613,10 @@ int Scenario::run() {
   if (!setup()) return 1;
   std::fprintf(out_, "Store: %s (journal: one record per step, fsync per commit)\n\n",
                path_.c_str());
-  for (uint32_t k = 0; k < options_.movements; ++k) declare(k);
+  // Declarations spread over 60 days, in time order with every other step.
+  for (uint32_t k = 0; k < options_.movements; ++k) {
+    schedule(start_ns_ + uint64_t{k} * (60 * day_ns / options_.movements), Step::declare, k);
+  }
   // Daily cut-offs at midnight for 90 days; the claims after that wait for the final cut-off.
   for (uint64_t day = 1; day <= 90; ++day) {
     schedule(start_ns_ + day * day_ns, Step::daily_settlement, 0);
@@ -540,11 +627,11 @@ int Scenario::run() {
     events_.erase(events_.begin());
     handle(at, event);
   }
-  if (failed_ || !store_->wait_durable(last_sequence_).ok()) return 1;
+  if (failed_ || (store_ && !store_->wait_durable(last_sequence_).ok())) return 1;
   cut_off_ns_ = start_ns_ + 180 * day_ns;
   report();
   const bool settled = settle_claims() && settle_union() &&
-                       store_->wait_durable(last_sequence_).ok();
+                       (!store_ || store_->wait_durable(last_sequence_).ok());
   const bool same = reopen_and_compare();
   if (options_.store_path.empty()) {
     store_.reset();

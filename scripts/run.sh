@@ -4,4 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
-exec build/api/kervan scenario
+# The scenario starts a Kervan server on loopback with its data under var/scenario (made afresh,
+# kept afterwards for `kervan verify var/scenario/ledger` and inspection), drives every step
+# through the API, prints the statements, and stops the server cleanly.
+exec build/api/kervan scenario --store var/scenario
