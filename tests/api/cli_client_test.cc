@@ -13,23 +13,13 @@
 
 #include "api/keys.h"
 #include "api/server.h"
+#include "tests/api/server_fixture.h"
 
 namespace kervan {
 namespace {
 
-class TempFolder {
- public:
-  TempFolder() {
-    std::string pattern = std::filesystem::temp_directory_path().string() + "/kervan-cli-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempFolder() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::TempFolder;
+using testing::transit_in;
 
 struct ClientRun {
   int status;
@@ -56,18 +46,7 @@ ClientRun client(std::vector<std::string> args) {
 }
 
 ServerOptions options_in(const TempFolder& folder) {
-  ServerOptions o;
-  o.endpoint = "tcp://127.0.0.1:*";
-  o.store = StoreOptions{.path = folder.path() + "/store",
-                         .ledger = LedgerConfig{.accounts_max = 64, .transfers_max = 1024,
-                                                .failed_ids_max = 128, .hash_seed = 5},
-                         .journal_map_bytes_max = uint64_t{1} << 30,
-                         .checkpoint_map_bytes_max = uint64_t{1} << 30,
-                         .journal_ring_bytes = size_t{4} << 20,
-                         .log = [](std::string_view) {}};
-  o.log = [](std::string_view) {};
-  o.insecure = true;
-  return o;
+  return testing::options_in(folder, "tcp://127.0.0.1:*");
 }
 
 TEST(CommandLineClient, ReservesPostsAndReportsBalancesAsTextAndJson) {
@@ -153,13 +132,7 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
   constexpr PartyId customs_kz{10};
   options.clients = {ClientEntry{customs_keys.public_z85,
                                  Party{customs_kz, PartyRole::customs, Country::of("KZ")}}};
-  options.transit = TransitStoreOptions{
-      .path = folder.path() + "/transit",
-      .config = TransitConfig{.parties_max = 8, .guarantees_max = 8, .movements_max = 8,
-                              .hash_seed = 2},
-      .journal_map_bytes_max = uint64_t{1} << 30,
-      .journal_ring_bytes = size_t{4} << 20,
-      .log = [](std::string_view) {}};
+  options.transit = transit_in(folder);
   const std::string server_key = folder.path() + "/server.key";
   const std::string customs_key = folder.path() + "/customs.key";
   ASSERT_TRUE(save_keypair(server_key, options.server_keys).ok());
@@ -193,6 +166,8 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
 
 namespace kervan {
 namespace {
+
+using testing::TempFolder;
 
 // What a client is handed as the server's key: the text, or a file starting "public <z85>".
 TEST(Keys, PublicKeyFromTextOrFile) {

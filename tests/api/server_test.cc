@@ -13,6 +13,7 @@
 #include <zmq.hpp>
 
 #include "api/client.h"
+#include "tests/api/server_fixture.h"
 #include "ledger/journal.h"
 #include "ledger/record_coding.h"
 
@@ -21,34 +22,9 @@ namespace {
 
 constexpr int timeout_ms = 10'000;
 
-class TempFolder {
- public:
-  TempFolder() {
-    std::string pattern = std::filesystem::temp_directory_path().string() + "/kervan-api-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempFolder() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-ServerOptions options_in(const TempFolder& folder, const std::string& endpoint) {
-  ServerOptions o;
-  o.endpoint = endpoint;
-  o.store = StoreOptions{.path = folder.path() + "/store",
-                         .ledger = LedgerConfig{.accounts_max = 64, .transfers_max = 100'000,
-                                                .failed_ids_max = 1024, .hash_seed = 3},
-                         .journal_map_bytes_max = uint64_t{1} << 30,
-                         .checkpoint_map_bytes_max = uint64_t{1} << 30,
-                         .journal_ring_bytes = size_t{8} << 20,
-                         .log = [](std::string_view) {}};
-  o.log = [](std::string_view) {};
-  o.insecure = true;  // The security tests below turn it on.
-  return o;
-}
+using testing::options_in;
+using testing::TempFolder;
+using testing::transit_in;
 
 std::vector<Account> accounts(uint64_t count) {
   std::vector<Account> out;
@@ -385,25 +361,31 @@ TEST(ServerFeed, ASubscriberDetectsTheGapAndCatchesUpFromTheJournal) {
 namespace kervan {
 namespace {
 
+constexpr PartyId operator_party{1}, customs_kz{10};
+
+// A secure server serving the transit domain, with an operator and the customs of Kazakhstan
+// registered.
+struct SecureTransit {
+  ServerOptions options;
+  KeyPair operator_keys;
+  KeyPair customs_keys;
+};
+SecureTransit secure_transit(const TempFolder& folder) {
+  SecureTransit t{options_in(folder, "tcp://127.0.0.1:*"), generate_keypair(), generate_keypair()};
+  t.options.insecure = false;
+  t.options.server_keys = generate_keypair();
+  t.options.clients = {
+      ClientEntry{t.operator_keys.public_z85, Party{operator_party, PartyRole::operator_, {}}},
+      ClientEntry{t.customs_keys.public_z85,
+                  Party{customs_kz, PartyRole::customs, Country::of("KZ")}}};
+  t.options.transit = transit_in(folder);
+  return t;
+}
+
 TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
   TempFolder folder;
-  ServerOptions options = options_in(folder, "tcp://127.0.0.1:*");
-  options.insecure = false;
-  options.server_keys = generate_keypair();
-  const KeyPair operator_keys = generate_keypair();
-  const KeyPair customs_keys = generate_keypair();
-  constexpr PartyId operator_party{1}, customs_kz{10}, provider{20}, principal{30};
-  options.clients = {
-      ClientEntry{operator_keys.public_z85, Party{operator_party, PartyRole::operator_, {}}},
-      ClientEntry{customs_keys.public_z85,
-                  Party{customs_kz, PartyRole::customs, Country::of("KZ")}}};
-  options.transit = TransitStoreOptions{
-      .path = folder.path() + "/transit",
-      .config = TransitConfig{.parties_max = 16, .guarantees_max = 16, .movements_max = 16,
-                              .hash_seed = 2},
-      .journal_map_bytes_max = uint64_t{1} << 30,
-      .journal_ring_bytes = size_t{4} << 20,
-      .log = [](std::string_view) {}};
+  auto [options, operator_keys, customs_keys] = secure_transit(folder);
+  constexpr PartyId provider{20}, principal{30};
   std::unique_ptr<Server> server;
   ASSERT_TRUE(Server::open(options, &server).ok());
   server->start();
@@ -496,22 +478,7 @@ namespace {
 // restart (the journal's latest time is replayed).
 TEST(ServerTransit, BusinessTimeOnlyFromOperatorsOnlyForwardAndAcrossRestarts) {
   TempFolder folder;
-  ServerOptions options = options_in(folder, "tcp://127.0.0.1:*");
-  options.insecure = false;
-  options.server_keys = generate_keypair();
-  const KeyPair operator_keys = generate_keypair();
-  const KeyPair customs_keys = generate_keypair();
-  constexpr PartyId operator_party{1}, customs_kz{10};
-  options.clients = {
-      ClientEntry{operator_keys.public_z85, Party{operator_party, PartyRole::operator_, {}}},
-      ClientEntry{customs_keys.public_z85, Party{customs_kz, PartyRole::customs, Country::of("KZ")}}};
-  options.transit = TransitStoreOptions{
-      .path = folder.path() + "/transit",
-      .config = TransitConfig{.parties_max = 16, .guarantees_max = 16, .movements_max = 16,
-                              .hash_seed = 2},
-      .journal_map_bytes_max = uint64_t{1} << 30,
-      .journal_ring_bytes = size_t{4} << 20,
-      .log = [](std::string_view) {}};
+  auto [options, operator_keys, customs_keys] = secure_transit(folder);
   TransitCommand customs_party{.operation = TransitOperation::register_party, .actor = customs_kz};
   customs_party.party = Party{customs_kz, PartyRole::customs, Country::of("KZ")};
   const uint64_t t2040 = uint64_t{2'208'988'800} * 1'000'000'000;  // 2040-01-01, in the future.
