@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/client.h"
+#include "api/keys.h"
 #include "api/protocol.h"
 #include "api/server.h"
 #include "core/bytes.h"
@@ -45,6 +46,10 @@ void print_usage(std::FILE* err) {
                "  transit claim ACTOR MRN AMOUNT CURRENCY          e.g. 1250.00 EUR\n"
                "  transit guarantee-status ACTOR GRN active|suspended|revoked|cancelled [DATE]\n"
                "  transit settle ACTOR                             the provider's claims\n"
+               "  transit register-party ID ROLE [COUNTRY]\n"
+               "  transit register-guarantee PROVIDER GRN PRINCIPAL AMOUNT CURRENCY REDUCTION\n"
+               "          FROM TO                                  e.g. ... 100000.00 EUR 50\n"
+               "                                                   2026-01-01 2026-12-31\n"
                "amounts of the ledger are minor units; ids are decimal u128\n");
 }
 
@@ -317,7 +322,9 @@ struct StepName {
   std::string_view name;
   TransitOperation operation;
 };
-constexpr std::array<StepName, 11> step_names{{
+constexpr std::array<StepName, 13> step_names{{
+    {"register-party", TransitOperation::register_party},
+    {"register-guarantee", TransitOperation::register_guarantee},
     {"release", TransitOperation::release_movement},
     {"cancel", TransitOperation::cancel_movement},
     {"cross", TransitOperation::record_crossing},
@@ -353,6 +360,48 @@ bool parse_transit(std::span<const char* const> args, TransitCommand* c, std::st
   switch (step->operation) {
     case TransitOperation::settle_claims:
       return rest.empty();
+    case TransitOperation::register_party: {
+      // register-party ID ROLE [COUNTRY]: the party acts for itself (an operator may for it).
+      if (rest.empty() || rest.size() > 2) return false;
+      c->party.id = c->actor;
+      if (!parse_role(rest[0], &c->party.role)) {
+        *error = std::string("ROLE '") + rest[0] +
+                 "' is not provider, customs, principal, analyst or operator";
+        return false;
+      }
+      if (rest.size() == 2 && Country::parse(rest[1], &c->party.country) != CountryError::ok) {
+        *error = std::string("COUNTRY '") + rest[1] + "' is not an ISO 3166 alpha-2 code";
+        return false;
+      }
+      return true;
+    }
+    case TransitOperation::register_guarantee: {
+      // register-guarantee PROVIDER GRN PRINCIPAL AMOUNT CURRENCY REDUCTION FROM TO: a
+      // comprehensive guarantee valid in every country, without access codes.
+      if (rest.size() != 7) return false;
+      GuaranteeSpec& g = c->guarantee;
+      g.provider = c->actor;
+      uint64_t principal = 0, reduction = 0;
+      std::optional<Currency> currency = currency_from_code(rest[3]);
+      if (const ReferenceStatus r = Grn::parse(rest[0], &g.grn); !r.ok()) {
+        *error = std::string("GRN '") + rest[0] + "': " + to_string(r);
+      } else if (!parse_small(rest[1], UINT64_MAX, &principal) || principal == 0) {
+        *error = std::string("PRINCIPAL '") + rest[1] + "' is not a party id";
+      } else if (!currency) {
+        *error = std::string("CURRENCY '") + rest[3] + "' is not a supported ISO 4217 code";
+      } else if (parse_amount(rest[2], *currency, &g.reference_amount) != ParseNumberError::ok) {
+        *error = std::string("AMOUNT '") + rest[2] + "' is not a decimal amount";
+      } else if (!parse_small(rest[4], 100, &reduction)) {
+        *error = std::string("REDUCTION '") + rest[4] + "' is not a percentage (100, 50, 30, 0)";
+      } else if (Date::parse(rest[5], &g.valid_from) != DateError::ok ||
+                 Date::parse(rest[6], &g.valid_to) != DateError::ok) {
+        *error = "FROM and TO must be dates, YYYY-MM-DD";
+      }
+      if (!error->empty()) return false;
+      g.principal = PartyId{principal};
+      g.reduction_percent = static_cast<uint8_t>(reduction);
+      return true;
+    }
     case TransitOperation::set_guarantee_status: {
       if (rest.size() < 2 || rest.size() > 3) return false;
       if (const ReferenceStatus r = Grn::parse(rest[0], &c->grn); !r.ok()) {

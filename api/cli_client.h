@@ -9,7 +9,8 @@
 //   transfer ID DEBIT CREDIT AMOUNT LEDGER CODE   (single-phase)
 //   reserve ID DEBIT CREDIT AMOUNT LEDGER CODE    (pending: cover held)
 //   post ID PENDING [AMOUNT] | void ID PENDING    (resolve a reservation)
-//   transit STEP ACTOR ...                        (one step of the transit domain)
+//   transit STEP ACTOR ...                        (one step of the transit domain: parties,
+//                                                  guarantees, movement steps, settlement)
 //
 // Human output is aligned text; --json prints exactly one JSON object per command on one line
 // (u128 values as decimal strings, since JSON numbers cannot hold them), for scripts and jq.

@@ -129,12 +129,17 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
   options.insecure = false;
   options.server_keys = generate_keypair();
   const KeyPair customs_keys = generate_keypair();
+  const KeyPair operator_keys = generate_keypair();
   constexpr PartyId customs_kz{10};
   options.clients = {ClientEntry{customs_keys.public_z85,
-                                 Party{customs_kz, PartyRole::customs, Country::of("KZ")}}};
+                                 Party{customs_kz, PartyRole::customs, Country::of("KZ")}},
+                     ClientEntry{operator_keys.public_z85,
+                                 Party{PartyId{1}, PartyRole::operator_, {}}}};
   options.transit = transit_in(folder);
   const std::string server_key = folder.path() + "/server.key";
   const std::string customs_key = folder.path() + "/customs.key";
+  const std::string operator_key = folder.path() + "/operator.key";
+  ASSERT_TRUE(save_keypair(operator_key, operator_keys).ok());
   ASSERT_TRUE(save_keypair(server_key, options.server_keys).ok());
   ASSERT_TRUE(save_keypair(customs_key, customs_keys).ok());
   std::unique_ptr<Server> server;
@@ -148,7 +153,32 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
     all.insert(all.end(), args.begin(), args.end());
     return client(all);
   };
-  ClientRun r = with({"transit", "release", "10", mrn});
+  auto as_operator = [&](std::vector<std::string> args) {
+    std::vector<std::string> all = {"--endpoint", server->endpoint(), "--server-key", server_key,
+                                    "--key", operator_key};
+    all.insert(all.end(), args.begin(), args.end());
+    return client(all);
+  };
+  // The operator registers the parties and a guarantee, acting for each.
+  EXPECT_EQ(as_operator({"transit", "register-party", "10", "customs", "KZ"}).out,
+            "step: register-party\nresult: ok\n");
+  EXPECT_EQ(as_operator({"transit", "register-party", "20", "provider", "KZ"}).status, 0);
+  EXPECT_EQ(as_operator({"transit", "register-party", "30", "principal", "CN"}).status, 0);
+  const std::string grn(make_grn(26, Country::of("KZ"), "CLI000000001").text());
+  const std::vector<std::string> guarantee = {"transit", "register-guarantee", "20", grn, "30",
+                                              "100000.00", "EUR", "50", "2026-01-01", "2026-12-31"};
+  EXPECT_EQ(as_operator(guarantee).status, 0);
+  ClientRun r = as_operator(guarantee);
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "step: register-guarantee\nresult: exists\n");
+  r = as_operator({"transit", "register-guarantee", "20", grn, "30", "100000.00", "XXX", "50",
+                   "2026-01-01", "2026-12-31"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("CURRENCY 'XXX'"), std::string::npos) << r.err;
+  r = as_operator({"transit", "register-party", "40", "smuggler"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("ROLE 'smuggler'"), std::string::npos) << r.err;
+  r = with({"transit", "release", "10", mrn});
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "{\"step\":\"release\",\"result\":\"movement_not_found\"}\n");
   r = with({"transit", "cross", "11", mrn, "KG"});  // Party 11 is not this key's.
