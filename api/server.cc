@@ -571,8 +571,10 @@ void Server::State::release(std::deque<PendingReply>& queue, uint64_t durable,
     while (latency_us > max &&
            !counters[commit_latency_us_max].compare_exchange_weak(max, latency_us)) {
     }
-    send(next.routing, next.reply);
+    // Published before the reply: a client that subscribes once it has its reply never sees
+    // that write on the feed (it reads it from the journal when catching up).
     if (!next.feed.empty()) publish(next.feed);
+    send(next.routing, next.reply);
     queue.pop_front();
   }
 }

@@ -159,23 +159,47 @@ TEST(Server, AFloodIsAnsweredBusyNeverDropped) {
   EXPECT_EQ(server->counters().events, uint64_t{requests} * 100 + 8);
 }
 
-pid_t spawn_server(const std::string& endpoint, const std::string& data) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execl(KERVAN_BINARY, KERVAN_BINARY, "serve", "--endpoint", endpoint.c_str(), "--data",
-          data.c_str(), "--accounts-max", "64", "--transfers-max", "100000", "--insecure", "yes",
-          static_cast<char*>(nullptr));
-    _exit(127);
+// `kervan serve` as a child process. The guard kills it if a test stops early (a failed ASSERT),
+// so that no server outlives its test (ctest would wait on its output until the timeout).
+class ChildServer {
+ public:
+  ChildServer(const std::string& endpoint, const std::string& data, const std::string& feed = {}) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      if (feed.empty()) {
+        execl(KERVAN_BINARY, KERVAN_BINARY, "serve", "--endpoint", endpoint.c_str(), "--data",
+              data.c_str(), "--accounts-max", "64", "--transfers-max", "100000", "--insecure",
+              "yes", static_cast<char*>(nullptr));
+      } else {
+        execl(KERVAN_BINARY, KERVAN_BINARY, "serve", "--endpoint", endpoint.c_str(), "--data",
+              data.c_str(), "--accounts-max", "64", "--transfers-max", "100000", "--feed",
+              feed.c_str(), "--insecure", "yes", static_cast<char*>(nullptr));
+      }
+      _exit(127);
+    }
   }
-  return pid;
-}
+  ~ChildServer() {
+    if (pid_ > 0) stop(SIGKILL);
+  }
+  ChildServer(const ChildServer&) = delete;
+  bool started() const { return pid_ > 0; }
+  // Sends the signal and reaps the child; returns its wait status (-1 when none).
+  int stop(int signal) {
+    int status = -1;
+    if (pid_ > 0 && kill(pid_, signal) == 0 && waitpid(pid_, &status, 0) == pid_) pid_ = 0;
+    return status;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
 
 TEST(Server, ARetryWithTheSameIdsAfterAKilledServerAppliesOnce) {
   TempFolder folder;
   const std::string endpoint = "ipc://" + folder.path() + "/kervan.sock";
   const std::string data = folder.path() + "/data";
-  pid_t pid = spawn_server(endpoint, data);
-  ASSERT_GT(pid, 0);
+  auto server = std::make_unique<ChildServer>(endpoint, data);
+  ASSERT_TRUE(server->started());
   Client client(endpoint);
   ASSERT_EQ(client.ping(timeout_ms), ProtocolStatus::ok);
   std::vector<CreateAccountResult> account_results;
@@ -188,10 +212,9 @@ TEST(Server, ARetryWithTheSameIdsAfterAKilledServerAppliesOnce) {
   std::vector<uint8_t> body(500 * 128);
   for (size_t i = 0; i < second.size(); ++i) encode_transfer(second[i], &body[i * 128]);
   const uint64_t in_flight = client.send(Operation::create_transfers, 500, body);
-  ASSERT_EQ(kill(pid, SIGKILL), 0);
-  ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
-  pid = spawn_server(endpoint, data);
-  ASSERT_GT(pid, 0);
+  ASSERT_NE(server->stop(SIGKILL), -1);
+  server = std::make_unique<ChildServer>(endpoint, data);
+  ASSERT_TRUE(server->started());
   // The client sends everything unanswered again, with the same ids.
   ASSERT_EQ(client.resend_pending(), 1u);
   const std::optional<Reply> reply = client.await(in_flight, timeout_ms);
@@ -214,9 +237,7 @@ TEST(Server, ARetryWithTheSameIdsAfterAKilledServerAppliesOnce) {
   u128 expected = 0;
   for (uint64_t i = 0; i < 1000; ++i) expected += 10 + i % 500;
   EXPECT_EQ(debited, expected);  // Nothing applied twice, nothing lost.
-  ASSERT_EQ(kill(pid, SIGTERM), 0);  // A clean stop this time.
-  int status = 0;
-  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  const int status = server->stop(SIGTERM);  // A clean stop this time.
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
@@ -276,14 +297,8 @@ TEST(ServerFeed, ASubscriberDetectsTheGapAndCatchesUpFromTheJournal) {
   const std::string endpoint = "ipc://" + folder.path() + "/kervan.sock";
   const std::string feed = "ipc://" + folder.path() + "/feed.sock";
   const std::string data = folder.path() + "/data";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execl(KERVAN_BINARY, KERVAN_BINARY, "serve", "--endpoint", endpoint.c_str(), "--data",
-          data.c_str(), "--accounts-max", "64", "--transfers-max", "100000", "--feed",
-          feed.c_str(), "--insecure", "yes", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  ASSERT_GT(pid, 0);
+  ChildServer server(endpoint, data, feed);
+  ASSERT_TRUE(server.started());
   Client client(endpoint);
   std::vector<CreateAccountResult> account_results;
   ASSERT_EQ(client.create_accounts(accounts(8), &account_results, timeout_ms), ProtocolStatus::ok);
@@ -307,6 +322,8 @@ TEST(ServerFeed, ASubscriberDetectsTheGapAndCatchesUpFromTheJournal) {
     FrameView view;
     ASSERT_EQ(decode_reply({static_cast<const uint8_t*>(message.data()), message.size()}, &view),
               ProtocolStatus::ok);
+    // The accounts' record was published before their reply came, so before this subscriber
+    // connected: the first message it can see is a transfers batch.
     ASSERT_EQ(view.header.operation, Operation::feed_transfers);
     first_seen = view.header.request_id;
     for (uint32_t i = 0; i < view.header.count; ++i) {
@@ -351,8 +368,8 @@ TEST(ServerFeed, ASubscriberDetectsTheGapAndCatchesUpFromTheJournal) {
   EXPECT_EQ(caught_up, *first_seen - 1);
   EXPECT_EQ(transfers_caught_up + received_ids.size(), received_ids.front() + 9);
   journal.reset();
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  ASSERT_EQ(waitpid(pid, nullptr, 0), pid);
+  const int status = server.stop(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
 }  // namespace
