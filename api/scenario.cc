@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <memory>
@@ -168,9 +169,22 @@ bool Scenario::setup() {
     path_ = pattern + "/store";
   }
   // A fresh run: the scenario's MRNs and GRNs are fixed, so an old store would answer exists.
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-  std::filesystem::create_directories(path_, ignored);
+  // Only an earlier scenario's folder (marked) or an empty one is cleared, never another folder.
+  namespace fs = std::filesystem;
+  std::error_code error_code;
+  const fs::path marker = fs::path(path_) / ".kervan-scenario";
+  if (fs::exists(path_, error_code) && !fs::is_empty(path_, error_code) &&
+      !fs::exists(marker, error_code)) {
+    std::fprintf(out_, "scenario: %s exists and is not a scenario's folder; choose another "
+                       "--store or remove it\n", path_.c_str());
+    return false;
+  }
+  fs::remove_all(path_, error_code);
+  fs::create_directories(path_, error_code);
+  if (!(std::ofstream(marker) << "made by kervan scenario; cleared by the next run\n")) {
+    std::fprintf(out_, "scenario: cannot write in %s\n", path_.c_str());
+    return false;
+  }
   store_options_ = TransitStoreOptions{
       .path = options_.through_server ? path_ + "/transit" : path_,
       .config = TransitConfig{.parties_max = 64, .guarantees_max = 64,

@@ -20,7 +20,8 @@
 namespace kervan {
 
 struct ScenarioOptions {
-  // Data directory (created afresh: anything there is removed first). Empty: a temporary
+  // Data directory, made afresh: an earlier scenario's folder (it holds a .kervan-scenario
+  // marker) is cleared first; any other non-empty folder is refused. Empty: a temporary
   // folder, removed at the end.
   std::string store_path;
   uint32_t movements = 300;
