@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "ledger/invariants.h"
 
 namespace kervan {
 
@@ -23,6 +24,21 @@ std::vector<uint8_t> encode_configuration(const TransitConfig& c) {
   store_u32_le(&bytes[16], c.currencies_max);
   store_u32_le(&bytes[20], currency_numeric(c.base_currency));
   return bytes;
+}
+
+// The inverse of encode_configuration(); false for bytes it did not write.
+bool decode_configuration(const std::vector<uint8_t>& bytes, TransitConfig* c) {
+  if (bytes.size() != 24 || load_u32_le(&bytes[0]) != transit_configuration_version) return false;
+  const uint32_t numeric = load_u32_le(&bytes[20]);
+  const std::optional<Currency> base =
+      numeric <= UINT16_MAX ? currency_from_numeric(static_cast<uint16_t>(numeric)) : std::nullopt;
+  if (!base) return false;
+  c->parties_max = load_u32_le(&bytes[4]);
+  c->guarantees_max = load_u32_le(&bytes[8]);
+  c->movements_max = load_u32_le(&bytes[12]);
+  c->currencies_max = load_u32_le(&bytes[16]);
+  c->base_currency = *base;
+  return true;
 }
 
 }  // namespace
@@ -89,6 +105,45 @@ StoreStatus TransitStore::replay() {
     std::fprintf(stderr, "kervan: %s\n", line.c_str());
   }
   return status;
+}
+
+StoreStatus verify_transit_store(const std::string& path, TransitVerifyReport* report) {
+  // The capacities come from the store: read them with the journal opened read-only.
+  TransitConfig config;
+  {
+    FolderLock lock;
+    StoreStatus status = lock.acquire(path, false);
+    std::unique_ptr<Journal> journal;
+    if (status.ok()) {
+      status = Journal::open({.path = path + "/journal", .map_bytes_max = uint64_t{1} << 36,
+                              .read_only = true},
+                             &journal);
+    }
+    std::vector<uint8_t> stored;
+    if (status.ok()) status = journal->configuration({}, &stored);
+    if (!status.ok()) return status;
+    if (!decode_configuration(stored, &config)) {
+      return StoreStatus::error(StoreError::invalid_store,
+                                path + " holds no transit store configuration");
+    }
+  }
+  // Then replay it as a server would (checksums and hash chain checked on the way); nothing
+  // is appended.
+  std::unique_ptr<TransitStore> store;
+  StoreStatus status =
+      TransitStore::open(TransitStoreOptions{.path = path, .config = config,
+                                             .log = [](std::string_view) {}},
+                         &store);
+  if (!status.ok()) return status;
+  const InvariantReport invariants = check_invariants(store->ledger().ledger());
+  report->steps = store->recovery().commands_replayed;
+  report->movements = store->ledger().movements().size();
+  report->state_hash = store->ledger().ledger().state_hash();
+  if (!invariants.ok()) {
+    return StoreStatus::error(StoreError::corrupted_record,
+                              "after replay, an invariant fails: " + invariants.violation);
+  }
+  return StoreStatus();
 }
 
 StoreStatus TransitStore::apply(uint64_t now_ns, const TransitCommand& command,

@@ -34,6 +34,17 @@ struct TransitRecovery {
   double seconds = 0;
 };
 
+struct TransitVerifyReport {
+  uint64_t steps = 0;      // Journal records replayed.
+  size_t movements = 0;
+  Digest state_hash{};     // The ledger core's, after replay.
+};
+
+// Checks a transit store: reads its recorded capacities, replays every journal record (each
+// checksum and the hash chain checked), then checks every ledger invariant. Appends nothing.
+// The store must not be open elsewhere (store_locked).
+StoreStatus verify_transit_store(const std::string& path, TransitVerifyReport* report);
+
 class TransitStore {
  public:
   // Opens (creating) the store and replays its journal. Errors: those of Store::open, and
