@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "api/crc32c.h"
@@ -94,6 +95,43 @@ inline std::vector<uint8_t> valid_request(Operation operation, uint32_t count, u
 }
 inline std::vector<uint8_t> valid_reply(Operation operation, uint32_t count, uint64_t seed) {
   return reply(operation, ProtocolStatus::ok, count, reply_body(operation, count, seed), seed);
+}
+
+// A defective frame and the status a decoder must give it.
+struct MalformedCase {
+  const char* name;
+  std::vector<uint8_t> frame;
+  ProtocolStatus expected;
+};
+
+inline std::vector<uint8_t> with_u16(std::vector<uint8_t> frame, size_t at, uint16_t value) {
+  store_u16_le(&frame[at], value);
+  seal_header(frame);
+  return frame;
+}
+inline std::vector<uint8_t> with_u32(std::vector<uint8_t> frame, size_t at, uint32_t value) {
+  store_u32_le(&frame[at], value);
+  seal_header(frame);
+  return frame;
+}
+// Sets a byte and reseals the header (and the body's checksum with `reseal_body`).
+inline std::vector<uint8_t> with_byte(std::vector<uint8_t> frame, size_t at, uint8_t value, bool reseal_body) {
+  frame[at] = value;
+  if (reseal_body) {
+    seal_body(frame);
+  } else {
+    seal_header(frame);
+  }
+  return frame;
+}
+// Flips bits without resealing anything: what corruption in flight does.
+inline std::vector<uint8_t> flipped(std::vector<uint8_t> frame, size_t at, uint8_t mask) {
+  frame[at] ^= mask;
+  return frame;
+}
+inline std::vector<uint8_t> resized(std::vector<uint8_t> frame, size_t size) {
+  frame.resize(size);
+  return frame;
 }
 
 }  // namespace kervan::testing
