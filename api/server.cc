@@ -92,6 +92,32 @@ struct Server::State {
   std::atomic<uint64_t> counters[server_counters_count] = {};
 
   void count(size_t which, uint64_t n = 1) { counters[which].fetch_add(n); }
+
+  // Refusals are logged, but at most one line a second per kind (each line says how many were
+  // not logged since the last), so that a flood of bad requests cannot flood the log. Each
+  // limiter belongs to one thread: the loop's, or the ZAP handler's.
+  struct RefusalLog {
+    Clock::time_point last{};
+    uint64_t unlogged = 0;
+    // True when a line may be written now; *skipped is how many were not logged before it.
+    bool allow(uint64_t* skipped) {
+      const Clock::time_point now = Clock::now();
+      if (last != Clock::time_point{} && now - last < std::chrono::seconds(1)) {
+        unlogged += 1;
+        return false;
+      }
+      last = now;
+      *skipped = unlogged;
+      unlogged = 0;
+      return true;
+    }
+  };
+  RefusalLog forbidden_log;       // Loop thread.
+  RefusalLog unauthenticated_log;  // ZAP thread.
+
+  // Counts, logs and answers a request its party may not make.
+  void refuse_forbidden(zmq::message_t& routing, const FrameHeader& h, const Party* party,
+                        std::string_view reason);
   void log(const std::string& line) const {
     if (options.log) {
       options.log(line);
@@ -241,7 +267,21 @@ enum Counter : size_t {
   rejected_unauthenticated = 8,
   rejected_forbidden = 9,
 };
+
 }  // namespace
+
+void Server::State::refuse_forbidden(zmq::message_t& routing, const FrameHeader& h,
+                                     const Party* party, std::string_view reason) {
+  count(rejected_forbidden);
+  uint64_t skipped = 0;
+  if (forbidden_log.allow(&skipped)) {
+    log("event=refused status=forbidden operation=" + std::string(operation_name(h.operation)) +
+        " party=" + (party ? std::to_string(static_cast<uint64_t>(party->id)) : "-") +
+        " role=" + (party ? std::string(role_name(party->role)) : "-") + " reason=" +
+        std::string(reason) + " not_logged_since_last=" + std::to_string(skipped));
+  }
+  reply_now(routing, h.operation, h.request_id, ProtocolStatus::forbidden, 0, {});
+}
 
 // The party the ZAP handler admitted this message's connection as (its User-Id property).
 const Party* Server::State::party_of(zmq::message_t& payload) const {
@@ -277,7 +317,16 @@ void Server::State::zap_loop() {
           user = std::to_string(static_cast<uint64_t>(it->second.id));
         }
       }
-      if (status != "200") count(rejected_unauthenticated);
+      if (status != "200") {
+        count(rejected_unauthenticated);
+        uint64_t skipped = 0;
+        if (unauthenticated_log.allow(&skipped)) {
+          // The peer's address (ZAP frame 3) and the mechanism; never a key in full.
+          log("event=refused status=unauthenticated mechanism=" + request[5].to_string() +
+              " address=" + request[3].to_string() +
+              " not_logged_since_last=" + std::to_string(skipped));
+        }
+      }
       std::array<zmq::const_buffer, 6> reply = {
           zmq::str_buffer("1.0"), zmq::buffer(request[1].data(), request[1].size()),
           zmq::buffer(status), zmq::buffer(text), zmq::buffer(user), zmq::str_buffer("")};
@@ -337,7 +386,11 @@ void Server::State::loop(std::atomic<bool>& stopping) {
     send_durable();
   }
   log("event=stopped requests=" + std::to_string(counters[requests].load()) +
-      " replies=" + std::to_string(counters[replies].load()));
+      " replies=" + std::to_string(counters[replies].load()) +
+      " rejected_malformed=" + std::to_string(counters[rejected_malformed].load()) +
+      " rejected_busy=" + std::to_string(counters[rejected_busy].load()) +
+      " rejected_unauthenticated=" + std::to_string(counters[rejected_unauthenticated].load()) +
+      " rejected_forbidden=" + std::to_string(counters[rejected_forbidden].load()));
 }
 
 void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, bool stopping) {
@@ -363,8 +416,7 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
       return;
     }
     if (!operation_allowed(party->role, static_cast<uint16_t>(h.operation))) {
-      count(rejected_forbidden);
-      reply_now(routing, h.operation, h.request_id, ProtocolStatus::forbidden, 0, {});
+      refuse_forbidden(routing, h, party, "role");
       return;
     }
   }
@@ -596,8 +648,7 @@ void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payl
     // A party acts for itself; the operator may act for any party (the system's own steps).
     const Party* party = party_of(payload);
     if (party->role != PartyRole::operator_ && party->id != command.actor) {
-      count(rejected_forbidden);
-      reply_now(routing, h.operation, h.request_id, ProtocolStatus::forbidden, 0, {});
+      refuse_forbidden(routing, h, party, "actor_not_self");
       return;
     }
   }
@@ -606,8 +657,9 @@ void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payl
   if (as_of != 0) {
     const bool operator_party = options.insecure || party_of(payload)->role == PartyRole::operator_;
     if (!options.transit_clock_from_requests || !operator_party) {
-      count(rejected_forbidden);
-      reply_now(routing, h.operation, h.request_id, ProtocolStatus::forbidden, 0, {});
+      refuse_forbidden(routing, h, options.insecure ? nullptr : party_of(payload),
+                       options.transit_clock_from_requests ? "business_time_not_operator"
+                                                           : "business_time_not_enabled");
       return;
     }
     if (as_of < transit->last_now_ns()) {

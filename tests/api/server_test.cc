@@ -9,6 +9,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <zmq.hpp>
 
@@ -402,6 +404,12 @@ SecureTransit secure_transit(const TempFolder& folder) {
 TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
   TempFolder folder;
   auto [options, operator_keys, customs_keys] = secure_transit(folder);
+  auto lines = std::make_shared<std::vector<std::string>>();
+  auto lines_mutex = std::make_shared<std::mutex>();
+  options.log = [lines, lines_mutex](std::string_view line) {
+    const std::lock_guard<std::mutex> hold(*lines_mutex);
+    lines->emplace_back(line);
+  };
   constexpr PartyId provider{20}, principal{30};
   std::unique_ptr<Server> server;
   ASSERT_TRUE(Server::open(options, &server).ok());
@@ -446,6 +454,11 @@ TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
   EXPECT_EQ(reply->header.status, ProtocolStatus::command_invalid);
   server->stop();
   EXPECT_EQ(server->counters().rejected_forbidden, 1u);
+  // The refusal is logged, as one structured line naming who tried what and why.
+  const std::string expected =
+      "event=refused status=forbidden operation=transit_command party=10 role=customs "
+      "reason=actor_not_self not_logged_since_last=0";
+  EXPECT_EQ(std::count(lines->begin(), lines->end(), expected), 1) << ::testing::PrintToString(*lines);
 }
 
 }  // namespace
