@@ -1,30 +1,12 @@
 // The codec allocates nothing: global operator new is replaced in this test binary by a
-// counting one, and every codec function runs while counting.
+// counting one (tests/support/counting_new.cc), and every codec function runs while counting.
 #include <gtest/gtest.h>
 
 #include <array>
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include "ledger/state_machine.h"
 #include "tests/api/frames.h"
-
-namespace {
-std::atomic<uint64_t> allocations{0};
-}  // namespace
-
-void* operator new(size_t bytes) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
+#include "tests/support/counting_new.h"
 
 namespace kervan {
 namespace {
@@ -41,7 +23,7 @@ TEST(ProtocolNoAllocation, EncodeAndDecodeAllocateNothing) {
   std::array<uint8_t, filter_bytes> filter_bytes_out{};
   AccountTransfersFilter filter{.account_id = 1, .limit = 5};
 
-  const uint64_t before = allocations.load();
+  const uint64_t before = allocations_so_far();
   const size_t written = encode_message(Operation::create_transfers, 0, ProtocolStatus::ok, 1,
                                         batch_events_max, body, out);
   FrameView view;
@@ -50,7 +32,7 @@ TEST(ProtocolNoAllocation, EncodeAndDecodeAllocateNothing) {
   const ProtocolStatus broken_status = decode_reply(broken, &view);
   encode_filter(filter, filter_bytes_out.data());
   const bool filter_ok = decode_filter(filter_bytes_out.data(), &filter);
-  const uint64_t after = allocations.load();
+  const uint64_t after = allocations_so_far();
 
   EXPECT_EQ(after - before, 0u);
   EXPECT_EQ(written, frame_header_bytes + body.size());

@@ -1,28 +1,10 @@
 // The commit path allocates nothing after construction: global operator new is replaced in
-// this test binary by a counting one, and every batch kind is applied while counting.
+// this test binary by a counting one (tests/support/counting_new.cc), and every batch kind is
+// applied while counting.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
 #include "tests/ledger/builders.h"
-
-namespace {
-std::atomic<uint64_t> allocations{0};
-}  // namespace
-
-void* operator new(size_t bytes) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-  std::free(p);
-}
+#include "tests/support/counting_new.h"
 
 namespace kervan {
 namespace {
@@ -44,14 +26,14 @@ TEST(NoAllocation, BatchesOfEveryKindAllocateNothing) {
   std::vector<CreateTransferResult> results_1(batch_1.size()), results_2(batch_2.size());
   std::vector<Transfer> query_out(8);
 
-  const uint64_t before = allocations.load();
+  const uint64_t before = allocations_so_far();
   ledger.machine().create_accounts(ledger.now_ns, accounts, account_results);
   ledger.machine().create_transfers(ledger.now_ns, batch_1, results_1);
   ledger.machine().create_transfers(ledger.now_ns, batch_2, results_2);
   const uint32_t expired = ledger.machine().expire_pending_transfers(ledger.now_ns + 5 * ns_per_s);
   const uint32_t listed = ledger.machine().get_account_transfers(
       AccountTransfersFilter{.account_id = 1, .limit = 8}, query_out);
-  const uint64_t after = allocations.load();
+  const uint64_t after = allocations_so_far();
 
   EXPECT_EQ(after - before, 0u);
   // The batches did real work (chains rolled back, failures remembered, expiry swept).
@@ -62,7 +44,7 @@ TEST(NoAllocation, BatchesOfEveryKindAllocateNothing) {
                                         TR::id_already_failed, TR::ok}));
   EXPECT_EQ(expired, 1u);  // 8 (2 was posted before its timeout).
   EXPECT_GE(listed, 3u);
-  ASSERT_NE(allocations.load(), 0u);  // The counter is live: gtest itself allocates.
+  ASSERT_NE(allocations_so_far(), 0u);  // The counter is live: gtest itself allocates.
 }
 
 }  // namespace
