@@ -18,7 +18,7 @@
 namespace kervan {
 namespace {
 
-using testing::TempFolder;
+using testing::TempDir;
 using testing::transit_in;
 
 struct ClientRun {
@@ -45,12 +45,12 @@ ClientRun client(std::vector<std::string> args) {
   return run;
 }
 
-ServerOptions options_in(const TempFolder& folder) {
+ServerOptions options_in(const TempDir& folder) {
   return testing::options_in(folder, "tcp://127.0.0.1:*");
 }
 
 TEST(CommandLineClient, ReservesPostsAndReportsBalancesAsTextAndJson) {
-  TempFolder folder;
+  TempDir folder;
   std::unique_ptr<Server> server;
   ASSERT_TRUE(Server::open(options_in(folder), &server).ok());
   server->start();
@@ -84,7 +84,7 @@ TEST(CommandLineClient, ReservesPostsAndReportsBalancesAsTextAndJson) {
 
 // Bad usage is refused before anything is sent (the server counts no request).
 TEST(CommandLineClient, BadUsageSendsNothingAndSaysWhy) {
-  TempFolder folder;
+  TempDir folder;
   std::unique_ptr<Server> server;
   ASSERT_TRUE(Server::open(options_in(folder), &server).ok());
   server->start();
@@ -114,7 +114,7 @@ TEST(CommandLineClient, BadUsageSendsNothingAndSaysWhy) {
 }
 
 TEST(CommandLineClient, NoServerIsATimeoutNotAHang) {
-  TempFolder folder;
+  TempDir folder;
   const ClientRun r = client({"--endpoint", "ipc://" + folder.path() + "/nobody", "--timeout-ms", "200",
                         "ping"});
   EXPECT_EQ(r.status, 3);
@@ -124,7 +124,7 @@ TEST(CommandLineClient, NoServerIsATimeoutNotAHang) {
 // CURVE keys from files; transit steps reach the domain, which answers per step, and a party
 // acting for another is refused by the server.
 TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
-  TempFolder folder;
+  TempDir folder;
   ServerOptions options = options_in(folder);
   options.insecure = false;
   options.server_keys = generate_keypair();
@@ -197,11 +197,11 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
 namespace kervan {
 namespace {
 
-using testing::TempFolder;
+using testing::TempDir;
 
 // What a client is handed as the server's key: the text, or a file starting "public <z85>".
 TEST(Keys, PublicKeyFromTextOrFile) {
-  TempFolder folder;
+  TempDir folder;
   const KeyPair pair = generate_keypair();
   std::string key;
   ASSERT_TRUE(load_public_key(pair.public_z85, &key).ok());

@@ -2,33 +2,15 @@
 // insecure server on a store of small capacities, quiet logs; with a transit store on demand).
 #pragma once
 
-#include <stdlib.h>
-
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 
 #include "api/server.h"
+#include "tests/support/temp_dir.h"
 
 namespace kervan::testing {
 
-class TempFolder {
- public:
-  TempFolder() {
-    std::string pattern = std::filesystem::temp_directory_path().string() + "/kervan-api-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempFolder() { std::filesystem::remove_all(path_); }
-  TempFolder(const TempFolder&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
 // Insecure (the security tests turn it on), ledger store in <folder>/store, no transit store.
-inline ServerOptions options_in(const TempFolder& folder, const std::string& endpoint) {
+inline ServerOptions options_in(const TempDir& folder, const std::string& endpoint) {
   ServerOptions o;
   o.endpoint = endpoint;
   o.store = StoreOptions{.path = folder.path() + "/store",
@@ -44,7 +26,7 @@ inline ServerOptions options_in(const TempFolder& folder, const std::string& end
 }
 
 // A small transit store in <folder>/transit.
-inline TransitStoreOptions transit_in(const TempFolder& folder) {
+inline TransitStoreOptions transit_in(const TempDir& folder) {
   return TransitStoreOptions{
       .path = folder.path() + "/transit",
       .config = TransitConfig{.parties_max = 16, .guarantees_max = 16, .movements_max = 16,

@@ -25,7 +25,7 @@ namespace {
 constexpr int timeout_ms = 10'000;
 
 using testing::options_in;
-using testing::TempFolder;
+using testing::TempDir;
 using testing::transit_in;
 
 std::vector<Account> accounts(uint64_t count) {
@@ -56,7 +56,7 @@ std::vector<Transfer> transfers(uint64_t first_id, uint64_t count) {
 }
 
 void round_trip(const std::string& endpoint) {
-  TempFolder folder;
+  TempDir folder;
   std::unique_ptr<Server> server;
   ASSERT_TRUE(Server::open(options_in(folder, endpoint), &server).ok());
   server->start();
@@ -86,12 +86,12 @@ void round_trip(const std::string& endpoint) {
 TEST(Server, RequestsOverTcpGetTheirResultsOnceDurable) { round_trip("tcp://127.0.0.1:*"); }
 
 TEST(Server, RequestsOverIpcToo) {
-  TempFolder socket_folder;
+  TempDir socket_folder;
   round_trip("ipc://" + socket_folder.path() + "/kervan.sock");
 }
 
 TEST(Server, AMalformedFrameGetsItsStatusAndChangesNothing) {
-  TempFolder folder;
+  TempDir folder;
   std::unique_ptr<Server> server;
   ASSERT_TRUE(Server::open(options_in(folder, "tcp://127.0.0.1:*"), &server).ok());
   server->start();
@@ -124,7 +124,7 @@ TEST(Server, AMalformedFrameGetsItsStatusAndChangesNothing) {
 }
 
 TEST(Server, AFloodIsAnsweredBusyNeverDropped) {
-  TempFolder folder;
+  TempDir folder;
   ServerOptions options = options_in(folder, "tcp://127.0.0.1:*");
   options.in_flight_max = 2;
   std::unique_ptr<Server> server;
@@ -197,7 +197,7 @@ class ChildServer {
 };
 
 TEST(Server, ARetryWithTheSameIdsAfterAKilledServerAppliesOnce) {
-  TempFolder folder;
+  TempDir folder;
   const std::string endpoint = "ipc://" + folder.path() + "/kervan.sock";
   const std::string data = folder.path() + "/data";
   auto server = std::make_unique<ChildServer>(endpoint, data);
@@ -244,7 +244,7 @@ TEST(Server, ARetryWithTheSameIdsAfterAKilledServerAppliesOnce) {
 }
 
 TEST(ServerSecurity, OnlyRegisteredKeysGetInAndEachPartyOnlyWhatItMay) {
-  TempFolder folder;
+  TempDir folder;
   ServerOptions options = options_in(folder, "tcp://127.0.0.1:*");
   options.insecure = false;
   options.server_keys = generate_keypair();
@@ -295,7 +295,7 @@ namespace {
 // sees the jump, and catches up from the journal, which another process may read while the
 // server runs.
 TEST(ServerFeed, ASubscriberDetectsTheGapAndCatchesUpFromTheJournal) {
-  TempFolder folder;
+  TempDir folder;
   const std::string endpoint = "ipc://" + folder.path() + "/kervan.sock";
   const std::string feed = "ipc://" + folder.path() + "/feed.sock";
   const std::string data = folder.path() + "/data";
@@ -389,7 +389,7 @@ struct SecureTransit {
   KeyPair operator_keys;
   KeyPair customs_keys;
 };
-SecureTransit secure_transit(const TempFolder& folder) {
+SecureTransit secure_transit(const TempDir& folder) {
   SecureTransit t{options_in(folder, "tcp://127.0.0.1:*"), generate_keypair(), generate_keypair()};
   t.options.insecure = false;
   t.options.server_keys = generate_keypair();
@@ -402,7 +402,7 @@ SecureTransit secure_transit(const TempFolder& folder) {
 }
 
 TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
-  TempFolder folder;
+  TempDir folder;
   auto [options, operator_keys, customs_keys] = secure_transit(folder);
   auto lines = std::make_shared<std::vector<std::string>>();
   auto lines_mutex = std::make_shared<std::mutex>();
@@ -470,7 +470,7 @@ namespace {
 // Regression: '#' is a Z85 character, and keys holding one were cut as comments: registered,
 // then refused at the server's start.
 TEST(Keys, KeysHoldingAHashAreReadWholeAndCommentsAreWholeLines) {
-  TempFolder folder;
+  TempDir folder;
   const std::string path = folder.path() + "/clients";
   KeyPair with_hash = generate_keypair();
   while (with_hash.public_z85.find('#') == std::string::npos) with_hash = generate_keypair();
@@ -507,7 +507,7 @@ namespace {
 // server whose transit clock is "requests", and never before the last step, even after a
 // restart (the journal's latest time is replayed).
 TEST(ServerTransit, BusinessTimeOnlyFromOperatorsOnlyForwardAndAcrossRestarts) {
-  TempFolder folder;
+  TempDir folder;
   auto [options, operator_keys, customs_keys] = secure_transit(folder);
   TransitCommand customs_party{.operation = TransitOperation::register_party, .actor = customs_kz};
   customs_party.party = Party{customs_kz, PartyRole::customs, Country::of("KZ")};

@@ -122,17 +122,4 @@ StoreStatus apply(Store& store, const WorkloadBatch& batch, uint64_t* sequence) 
   KERVAN_UNREACHABLE();
 }
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr && *base != 0 ? base : "/tmp") +
-                        "/kervan-test-XXXXXX";
-  KERVAN_ASSERT(mkdtemp(pattern.data()) != nullptr);
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 }  // namespace kervan::testing

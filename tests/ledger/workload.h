@@ -12,6 +12,7 @@
 #include "ledger/journal_format.h"
 #include "ledger/state_machine.h"
 #include "ledger/store.h"
+#include "tests/support/temp_dir.h"
 
 namespace kervan::testing {
 
@@ -42,18 +43,5 @@ class Workload {
 void apply(StateMachine& machine, const WorkloadBatch& batch);
 // Applies a workload batch to a store; `*sequence` is its journal record.
 StoreStatus apply(Store& store, const WorkloadBatch& batch, uint64_t* sequence);
-
-// A fresh folder under $TMPDIR (or /tmp), removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string store() const { return path_ + "/store"; }
-
- private:
-  std::string path_;
-};
 
 }  // namespace kervan::testing

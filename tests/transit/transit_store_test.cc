@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ledger/invariants.h"
+#include "tests/support/temp_dir.h"
 
 namespace kervan {
 namespace {
@@ -150,22 +151,10 @@ TEST(TransitCommand, EveryTruncationAndBadEnumIsRefused) {
   EXPECT_FALSE(decode_transit_command(std::span(bad_role).first(size), &decoded));
 }
 
-class TempFolder {
- public:
-  TempFolder() {
-    std::string pattern = std::filesystem::temp_directory_path().string() + "/kervan-transit-XXXXXX";
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    path_ = pattern;
-  }
-  ~TempFolder() { std::filesystem::remove_all(path_); }
-  std::string store() const { return path_ + "/store"; }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 TEST(TransitStore, AReopenedStoreReplaysToTheSameState) {
-  TempFolder folder;
+  TempDir folder;
   const TransitStoreOptions options{
       .path = folder.store(),
       .config = TransitConfig{.parties_max = 8, .guarantees_max = 8, .movements_max = 128,
