@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "api/cli_output.h"
+#include "api/cli_transit.h"
 #include "api/client.h"
 #include "api/keys.h"
 #include "api/protocol.h"
@@ -25,12 +27,6 @@ constexpr std::array<std::string_view, server_counters_count> counter_names{
     "batches_durable",  "commit_latency_us_max", "rejected_unauthenticated",
     "rejected_forbidden"};
 
-constexpr int exit_ok = 0;
-constexpr int exit_refused = 1;
-constexpr int exit_usage = 2;
-constexpr int exit_timeout = 3;
-constexpr int usage_explained = -2;  // Bad usage already explained in one line: exit 2, no usage.
-
 void print_usage(std::FILE* err) {
   std::fprintf(err,
                "usage: kervan client [--endpoint E] [--server-key K|FILE] [--key FILE] [--json]\n"
@@ -40,110 +36,10 @@ void print_usage(std::FILE* err) {
                "  create-account ID LEDGER CODE\n"
                "  transfer ID DEBIT CREDIT AMOUNT LEDGER CODE     single-phase\n"
                "  reserve ID DEBIT CREDIT AMOUNT LEDGER CODE      pending (cover held)\n"
-               "  post ID PENDING [AMOUNT] | void ID PENDING       resolve a reservation\n"
-               "  transit release|cancel|arrive|write-off|incident|enquiry|claim-paid ACTOR MRN\n"
-               "  transit cross ACTOR MRN COUNTRY\n"
-               "  transit claim ACTOR MRN AMOUNT CURRENCY          e.g. 1250.00 EUR\n"
-               "  transit guarantee-status ACTOR GRN active|suspended|revoked|cancelled [DATE]\n"
-               "  transit settle ACTOR                             the provider's claims\n"
-               "  transit register-party ID ROLE [COUNTRY]\n"
-               "  transit register-guarantee PROVIDER GRN PRINCIPAL AMOUNT CURRENCY REDUCTION\n"
-               "          FROM TO                                  e.g. ... 100000.00 EUR 50\n"
-               "                                                   2026-01-01 2026-12-31\n"
-               "amounts of the ledger are minor units; ids are decimal u128\n");
-}
-
-// Output in either form: fields are gathered, then written as one line.
-class Output {
- public:
-  Output(std::FILE* out, bool json) : out_(out), json_(json) {}
-  void field(std::string_view name, std::string_view text) { fields_.push_back({std::string(name), quote(text), std::string(text)}); }
-  void number(std::string_view name, uint64_t value) {
-    fields_.push_back({std::string(name), std::to_string(value), std::to_string(value)});
-  }
-  void big(std::string_view name, u128 value) { field(name, to_string_u128(value)); }
-  // A nested list of objects (accounts, transfers, results), each already rendered.
-  void begin_row() { row_.clear(); }
-  void row_field(std::string_view name, std::string_view text, bool quoted) {
-    row_.push_back({std::string(name), quoted ? quote(text) : std::string(text), std::string(text)});
-  }
-  void end_row() { rows_.push_back(row_); }
-  void flush(std::string_view rows_name) {
-    if (json_) {
-      std::string line = "{";
-      append_object_fields(fields_, &line);
-      if (!rows_name.empty()) {
-        if (!fields_.empty()) line += ',';
-        line += quote(rows_name);
-        line += ":[";
-        for (size_t r = 0; r < rows_.size(); ++r) {
-          if (r != 0) line += ',';
-          line += '{';
-          append_object_fields(rows_[r], &line);
-          line += '}';
-        }
-        line += ']';
-      }
-      std::fprintf(out_, "%s}\n", line.c_str());
-      return;
-    }
-    for (const Field& f : fields_) std::fprintf(out_, "%s: %s\n", f.name.c_str(), f.text.c_str());
-    for (const auto& row : rows_) {
-      std::string line = " ";
-      for (const Field& f : row) {
-        line += ' ';
-        line += f.name;
-        line += '=';
-        line += f.text;
-      }
-      std::fprintf(out_, "%s\n", line.c_str());
-    }
-  }
-
- private:
-  struct Field {
-    std::string name;
-    std::string json;
-    std::string text;
-  };
-  // GCC 12 warns falsely (-Wrestrict) on `const char* + std::string`: append instead.
-  static void append_object_fields(const std::vector<Field>& fields, std::string* line) {
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (i != 0) *line += ',';
-      *line += quote(fields[i].name);
-      *line += ':';
-      *line += fields[i].json;
-    }
-  }
-  static std::string quote(std::string_view text) {
-    std::string q = "\"";
-    for (const char c : text) {
-      if (c == '"' || c == '\\') q += '\\';
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char hex[8];
-        std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned>(c));
-        q += hex;
-        continue;
-      }
-      q += c;
-    }
-    return q + "\"";
-  }
-  std::FILE* out_;
-  bool json_;
-  std::vector<Field> fields_;
-  std::vector<Field> row_;
-  std::vector<std::vector<Field>> rows_;
-};
-
-bool parse_id(std::string_view text, u128* out) {
-  return parse_u128(text.data(), text.data() + text.size(), out) && *out != 0;
-}
-bool parse_small(std::string_view text, uint64_t max, uint64_t* out) {
-  u128 value = 0;
-  if (!parse_u128(text.data(), text.data() + text.size(), &value) || value > max) return false;
-  *out = static_cast<uint64_t>(value);
-  return true;
+               "  post ID PENDING [AMOUNT] | void ID PENDING       resolve a reservation\n");
+  std::fprintf(err, "%s", transit_usage);
+  std::fprintf(err, "amounts of the ledger are minor units, of transit steps decimal; ids are "
+                    "decimal\n");
 }
 
 void account_row(Output* o, const Account& a) {
@@ -173,31 +69,10 @@ void transfer_row(Output* o, const Transfer& t) {
   o->end_row();
 }
 
-struct Session {
-  Client* client;
-  Output* out;
-  std::FILE* err;
-  int timeout_ms;
-};
-
-// A request the server refused as a whole: its status, in either form.
-int refused(Session& s, std::string_view operation, ProtocolStatus status) {
-  s.out->field("operation", operation);
-  s.out->field("status", result_name(status));
-  s.out->flush("");
-  return exit_refused;
-}
-
 std::optional<Reply> round_trip(Session& s, Operation operation, uint32_t count,
                                 std::span<const uint8_t> body) {
   const uint64_t id = s.client->send(operation, count, body);
   return s.client->await(id, s.timeout_ms);
-}
-
-int timed_out(Session& s) {
-  std::fprintf(s.err, "kervan client: no reply within %d ms (server down, busy, or this key "
-                      "not registered: CURVE refusals are silent)\n", s.timeout_ms);
-  return exit_timeout;
 }
 
 int do_stats(Session& s) {
@@ -210,7 +85,7 @@ int do_stats(Session& s) {
                                                       : "counter_" + std::to_string(i);
     s.out->number(name, value);
   }
-  s.out->flush("");
+  s.out->flush();
   return exit_ok;
 }
 
@@ -224,6 +99,7 @@ int do_lookup(Session& s, bool accounts, std::span<const char* const> args) {
   if (ids.empty() || ids.size() > batch_events_max) return exit_usage;
   ProtocolStatus status = ProtocolStatus::ok;
   size_t found_count = 0;  // Ids not found are left out of the reply.
+  s.out->list(accounts ? "accounts" : "transfers");
   if (accounts) {
     std::vector<Account> found;
     status = s.client->lookup_accounts(ids, &found, s.timeout_ms);
@@ -239,7 +115,7 @@ int do_lookup(Session& s, bool accounts, std::span<const char* const> args) {
   if (status != ProtocolStatus::ok) return refused(s, accounts ? "lookup_accounts" : "lookup_transfers", status);
   s.out->number("requested", ids.size());
   s.out->number("found", found_count);
-  s.out->flush(accounts ? "accounts" : "transfers");
+  s.out->flush();
   return exit_ok;
 }
 
@@ -258,11 +134,12 @@ int do_history(Session& s, std::span<const char* const> args) {
   if (reply->header.status != ProtocolStatus::ok) {
     return refused(s, "get_account_transfers", reply->header.status);
   }
+  s.out->list("transfers");
   for (uint32_t i = 0; i < reply->header.count; ++i) {
     transfer_row(s.out, decode_transfer(&reply->body[i * 128u]));
   }
   s.out->big("account_id", filter.account_id);
-  s.out->flush("transfers");
+  s.out->flush();
   return exit_ok;
 }
 
@@ -284,7 +161,7 @@ int do_create(Session& s, std::string_view command, std::span<const char* const>
     if (status != ProtocolStatus::ok) return refused(s, "create_accounts", status);
     s.out->big("id", a.id);
     s.out->field("result", result_name(results.at(0)));
-    s.out->flush("");
+    s.out->flush();
     return results[0] == CreateAccountResult::ok ? exit_ok : exit_refused;
   }
   Transfer t{};
@@ -314,161 +191,8 @@ int do_create(Session& s, std::string_view command, std::span<const char* const>
   if (status != ProtocolStatus::ok) return refused(s, "create_transfers", status);
   s.out->big("id", t.id);
   s.out->field("result", result_name(results.at(0)));
-  s.out->flush("");
+  s.out->flush();
   return results[0] == CreateTransferResult::ok ? exit_ok : exit_refused;
-}
-
-struct StepName {
-  std::string_view name;
-  TransitOperation operation;
-};
-constexpr std::array<StepName, 13> step_names{{
-    {"register-party", TransitOperation::register_party},
-    {"register-guarantee", TransitOperation::register_guarantee},
-    {"release", TransitOperation::release_movement},
-    {"cancel", TransitOperation::cancel_movement},
-    {"cross", TransitOperation::record_crossing},
-    {"arrive", TransitOperation::record_arrival},
-    {"write-off", TransitOperation::write_off},
-    {"incident", TransitOperation::record_incident},
-    {"enquiry", TransitOperation::open_enquiry},
-    {"claim", TransitOperation::raise_claim},
-    {"claim-paid", TransitOperation::record_claim_paid},
-    {"guarantee-status", TransitOperation::set_guarantee_status},
-    {"settle", TransitOperation::settle_claims},
-}};
-
-// Parses `transit STEP ACTOR ...` into a command; false on bad usage (error says why).
-bool parse_transit(std::span<const char* const> args, TransitCommand* c, std::string* error) {
-  if (args.size() < 2) return false;
-  const StepName* step = nullptr;
-  for (const StepName& s : step_names) {
-    if (s.name == args[0]) step = &s;
-  }
-  uint64_t actor = 0;
-  if (step == nullptr) {
-    *error = std::string("unknown transit step '") + args[0] + "'";
-    return false;
-  }
-  if (!parse_small(args[1], UINT64_MAX, &actor) || actor == 0) {
-    *error = std::string("ACTOR must be a party id, not '") + args[1] + "'";
-    return false;
-  }
-  c->operation = step->operation;
-  c->actor = PartyId{actor};
-  const std::span<const char* const> rest = args.subspan(2);
-  switch (step->operation) {
-    case TransitOperation::settle_claims:
-      return rest.empty();
-    case TransitOperation::register_party: {
-      // register-party ID ROLE [COUNTRY]: the party acts for itself (an operator may for it).
-      if (rest.empty() || rest.size() > 2) return false;
-      c->party.id = c->actor;
-      if (!parse_role(rest[0], &c->party.role)) {
-        *error = std::string("ROLE '") + rest[0] +
-                 "' is not provider, customs, principal, analyst or operator";
-        return false;
-      }
-      if (rest.size() == 2 && Country::parse(rest[1], &c->party.country) != CountryError::ok) {
-        *error = std::string("COUNTRY '") + rest[1] + "' is not an ISO 3166 alpha-2 code";
-        return false;
-      }
-      return true;
-    }
-    case TransitOperation::register_guarantee: {
-      // register-guarantee PROVIDER GRN PRINCIPAL AMOUNT CURRENCY REDUCTION FROM TO: a
-      // comprehensive guarantee valid in every country, without access codes.
-      if (rest.size() != 7) return false;
-      GuaranteeSpec& g = c->guarantee;
-      g.provider = c->actor;
-      uint64_t principal = 0, reduction = 0;
-      std::optional<Currency> currency = currency_from_code(rest[3]);
-      if (const ReferenceStatus r = Grn::parse(rest[0], &g.grn); !r.ok()) {
-        *error = std::string("GRN '") + rest[0] + "': " + to_string(r);
-      } else if (!parse_small(rest[1], UINT64_MAX, &principal) || principal == 0) {
-        *error = std::string("PRINCIPAL '") + rest[1] + "' is not a party id";
-      } else if (!currency) {
-        *error = std::string("CURRENCY '") + rest[3] + "' is not a supported ISO 4217 code";
-      } else if (parse_amount(rest[2], *currency, &g.reference_amount) != ParseNumberError::ok) {
-        *error = std::string("AMOUNT '") + rest[2] + "' is not a decimal amount";
-      } else if (!parse_small(rest[4], 100, &reduction)) {
-        *error = std::string("REDUCTION '") + rest[4] + "' is not a percentage (100, 50, 30, 0)";
-      } else if (Date::parse(rest[5], &g.valid_from) != DateError::ok ||
-                 Date::parse(rest[6], &g.valid_to) != DateError::ok) {
-        *error = "FROM and TO must be dates, YYYY-MM-DD";
-      }
-      if (!error->empty()) return false;
-      g.principal = PartyId{principal};
-      g.reduction_percent = static_cast<uint8_t>(reduction);
-      return true;
-    }
-    case TransitOperation::set_guarantee_status: {
-      if (rest.size() < 2 || rest.size() > 3) return false;
-      if (const ReferenceStatus r = Grn::parse(rest[0], &c->grn); !r.ok()) {
-        *error = std::string("GRN '") + rest[0] + "': " + to_string(r);
-        return false;
-      }
-      const std::string_view status = rest[1];
-      if (status == "active") c->status = GuaranteeStatus::active;
-      else if (status == "suspended") c->status = GuaranteeStatus::suspended;
-      else if (status == "revoked") c->status = GuaranteeStatus::revoked;
-      else if (status == "cancelled") c->status = GuaranteeStatus::cancelled;
-      else return false;
-      if (rest.size() == 3 && Date::parse(rest[2], &c->date) != DateError::ok) {
-        *error = std::string("DATE '") + rest[2] + "' is not YYYY-MM-DD";
-        return false;
-      }
-      return true;
-    }
-    default:
-      break;
-  }
-  // Movement steps: MRN first.
-  if (rest.empty()) return false;
-  if (const ReferenceStatus r = Mrn::parse(rest[0], &c->mrn); !r.ok()) {
-    *error = std::string("MRN '") + rest[0] + "': " + to_string(r);
-    return false;
-  }
-  if (step->operation == TransitOperation::record_crossing) {
-    if (rest.size() != 2) return false;
-    if (Country::parse(rest[1], &c->country) != CountryError::ok) {
-      *error = std::string("COUNTRY '") + rest[1] + "' is not an ISO 3166 alpha-2 code";
-      return false;
-    }
-    return true;
-  }
-  if (step->operation == TransitOperation::raise_claim) {
-    if (rest.size() != 3) return false;
-    const std::optional<Currency> currency = currency_from_code(rest[2]);
-    if (!currency) {
-      *error = std::string("CURRENCY '") + rest[2] + "' is not a supported ISO 4217 code";
-      return false;
-    }
-    if (parse_amount(rest[1], *currency, &c->amount) != ParseNumberError::ok) {
-      *error = std::string("AMOUNT '") + rest[1] + "' is not a decimal amount";
-      return false;
-    }
-    return true;
-  }
-  return rest.size() == 1;
-}
-
-int do_transit(Session& s, std::span<const char* const> args) {
-  TransitCommand command;
-  std::string error;
-  if (!parse_transit(args, &command, &error)) {
-    if (error.empty()) return exit_usage;
-    std::fprintf(s.err, "kervan client: %s\n", error.c_str());
-    return usage_explained;
-  }
-  TransitResult result{};
-  const ProtocolStatus status = s.client->transit(command, &result, s.timeout_ms);
-  if (s.client->in_flight() != 0) return timed_out(s);
-  if (status != ProtocolStatus::ok) return refused(s, "transit_command", status);
-  s.out->field("step", args[0]);
-  s.out->field("result", result_name(result));
-  s.out->flush("");
-  return result == TransitResult::ok ? exit_ok : exit_refused;
 }
 
 }  // namespace
@@ -534,7 +258,7 @@ int run_client_command(int argc, const char* const* argv, std::FILE* out, std::F
     if (client.in_flight() != 0) return timed_out(s);
     if (status != ProtocolStatus::ok) return refused(s, "ping", status);
     output.field("status", "ok");
-    output.flush("");
+    output.flush();
     rc = exit_ok;
   } else if (command == "stats" && args.empty()) {
     rc = do_stats(s);
@@ -546,7 +270,9 @@ int run_client_command(int argc, const char* const* argv, std::FILE* out, std::F
              command == "post" || command == "void") {
     rc = do_create(s, command, args);
   } else if (command == "transit") {
-    rc = do_transit(s, args);
+    rc = run_transit_step(s, args);
+  } else if (command == "query") {
+    rc = run_transit_query(s, args);
   }
   if (rc == usage_explained) return exit_usage;
   if (rc == exit_usage) print_usage(err);

@@ -10,7 +10,9 @@
 //   reserve ID DEBIT CREDIT AMOUNT LEDGER CODE    (pending: cover held)
 //   post ID PENDING [AMOUNT] | void ID PENDING    (resolve a reservation)
 //   transit STEP ACTOR ...                        (one step of the transit domain: parties,
-//                                                  guarantees, movement steps, settlement)
+//                                                  guarantees, declarations, movement steps,
+//                                                  settlement: api/cli_transit.h)
+//   query KIND ...                                (movement, guarantee, usage, exposure, duties)
 //
 // Human output is aligned text; --json prints exactly one JSON object per command on one line
 // (u128 values as decimal strings, since JSON numbers cannot hold them), for scripts and jq.

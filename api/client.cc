@@ -180,12 +180,17 @@ ProtocolStatus Client::lookup_transfers(std::span<const u128> ids, std::vector<T
 }
 
 ProtocolStatus Client::transit(const TransitCommand& command, TransitResult* result,
-                               int timeout_ms, uint64_t as_of_ns) {
+                               int timeout_ms, uint64_t as_of_ns,
+                               std::span<const std::string_view> access_codes) {
   std::array<uint8_t, journal_command_bytes_max> coded{};
   const size_t size = encode_transit_command(command, coded);
   KERVAN_ASSERT(size != 0);
+  std::array<uint8_t, 1 + access_codes_max_per_request * (1 + access_code_bytes_max)> codes{};
+  const size_t codes_size = access_codes.empty() ? 0 : encode_access_codes(access_codes, codes);
+  KERVAN_ASSERT(access_codes.empty() || codes_size != 0);
   std::vector<uint8_t> body(transit_body_bytes_max);
-  body.resize(encode_transit_body(std::span(coded).first(size), as_of_ns, body));
+  body.resize(encode_transit_body(std::span(coded).first(size), as_of_ns, body,
+                                  transit_body_bytes_max, std::span(codes).first(codes_size)));
   const uint64_t id = send(Operation::transit_command, 1, body);
   const std::optional<Reply> reply = await(id, timeout_ms);
   if (!reply) return ProtocolStatus::busy;
@@ -193,6 +198,23 @@ ProtocolStatus Client::transit(const TransitCommand& command, TransitResult* res
     *result = static_cast<TransitResult>(reply->body[0]);
   }
   return reply->header.status;
+}
+
+ProtocolStatus Client::transit_query(const TransitQuery& query, TransitAnswer* answer,
+                                     int timeout_ms) {
+  std::array<uint8_t, 256> coded{};
+  const size_t size = encode_transit_query(query, coded);
+  KERVAN_ASSERT(size != 0);
+  std::vector<uint8_t> body(transit_body_bytes_max);
+  body.resize(encode_transit_body(std::span(coded).first(size), 0, body));
+  const uint64_t id = send(Operation::transit_query, 1, body);
+  const std::optional<Reply> reply = await(id, timeout_ms);
+  if (!reply) return ProtocolStatus::busy;
+  if (reply->header.status != ProtocolStatus::ok) return reply->header.status;
+  if (!decode_transit_answer(transit_command_of(reply->body), answer)) {
+    return ProtocolStatus::command_invalid;
+  }
+  return ProtocolStatus::ok;
 }
 
 ProtocolStatus Client::ping(int timeout_ms) {

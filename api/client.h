@@ -14,6 +14,7 @@
 
 #include "api/keys.h"
 #include "api/protocol.h"
+#include "api/transit_query.h"
 #include "ledger/results.h"
 #include "ledger/transit/transit_command.h"
 #include "ledger/types.h"
@@ -67,8 +68,14 @@ class Client {
   // One step of the transit domain; *result is the step's outcome when the status is ok.
   // as_of_ns 0: at the server's clock; otherwise the step's business time (a simulation or
   // replay: operator only, on a server whose transit clock is "requests").
+  // access_codes: a declaration's, one per guarantee reference ("" where none), for the server
+  // to check against the guarantees' stored hashes (docs/protocol.md).
   ProtocolStatus transit(const TransitCommand& command, TransitResult* result, int timeout_ms,
-                         uint64_t as_of_ns = 0);
+                         uint64_t as_of_ns = 0,
+                         std::span<const std::string_view> access_codes = {});
+  // A query of the transit ledger; *answer is filled when the status is ok. A reader that may
+  // not read the object gets forbidden; an answer that does not decode, command_invalid.
+  ProtocolStatus transit_query(const TransitQuery& query, TransitAnswer* answer, int timeout_ms);
   // The reply to request `id`, waiting up to timeout_ms (nullopt: none yet).
   std::optional<Reply> await(uint64_t id, int timeout_ms);
 

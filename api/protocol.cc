@@ -42,7 +42,9 @@ struct BodyRule {
   uint32_t count_max = 0;       // 0: count must be 0.
   bool count_zero_ok = true;    // False: at least one record.
   bool padded_results = false;  // One byte per record, zero-padded to 8 (create_* replies).
-  bool transit_body = false;    // A length-prefixed command, padded to 8 (transit_command).
+  bool transit_body = false;    // A length-prefixed payload, padded to 8 (transit_*).
+  size_t transit_bytes_max = 0;  // Of a transit body, prefix included.
+  bool as_of_reserved = false;   // A transit body whose as_of_ns must be zero (queries, answers).
 };
 
 uint64_t rule_body_bytes(const BodyRule& rule, uint32_t count) {
@@ -51,8 +53,12 @@ uint64_t rule_body_bytes(const BodyRule& rule, uint32_t count) {
 }
 
 BodyRule request_rule(Operation operation) {
-  if (operation == Operation::transit_command) {
-    return {.count_max = 1, .count_zero_ok = false, .transit_body = true};
+  if (operation == Operation::transit_command || operation == Operation::transit_query) {
+    return {.count_max = 1,
+            .count_zero_ok = false,
+            .transit_body = true,
+            .transit_bytes_max = transit_body_bytes_max,
+            .as_of_reserved = operation == Operation::transit_query};
   }
   const uint32_t count_max = request_count_max(operation);
   return {.record_bytes = request_record_bytes(operation),
@@ -62,6 +68,13 @@ BodyRule request_rule(Operation operation) {
 
 BodyRule reply_rule(Operation operation, ProtocolStatus status) {
   if (status != ProtocolStatus::ok) return {};  // No effect, no body.
+  if (operation == Operation::transit_query) {
+    return {.count_max = 1,
+            .count_zero_ok = false,
+            .transit_body = true,
+            .transit_bytes_max = transit_answer_body_bytes_max,
+            .as_of_reserved = true};
+  }
   const bool create = operation == Operation::create_accounts ||
                       operation == Operation::create_transfers ||
                       operation == Operation::transit_command;
@@ -106,18 +119,23 @@ ProtocolStatus check_body(std::span<const uint8_t> frame, const FrameHeader& hea
     return ProtocolStatus::body_length_mismatch;
   }
   if (rule.transit_body) {
-    // count 1; u32 length L, u32 reserved, u64 as_of_ns, L bytes, zeros up to a multiple of 8:
-    // nothing more, nothing less.
+    // count 1; u32 length L, u32 length A (zero in queries and answers), u64 as_of_ns (zero in
+    // queries and answers), L bytes, A bytes, zeros up to a multiple of 8: nothing more, nothing
+    // less.
     const uint8_t* body = frame.data() + frame_header_bytes;
-    const uint32_t length = header.body_bytes >= transit_body_prefix_bytes ? load_u32_le(body) : 0;
+    const bool has_prefix = header.body_bytes >= transit_body_prefix_bytes;
+    const uint32_t length = has_prefix ? load_u32_le(body) : 0;
+    const uint32_t codes = has_prefix ? load_u32_le(body + 4) : 0;
+    const uint64_t payload = uint64_t{length} + codes;
     const bool fits = header.count == 1 && header.body_bytes >= transit_body_prefix_bytes + 8 &&
-                      header.body_bytes <= transit_body_bytes_max && length > 0 &&
-                      (uint64_t{length} + transit_body_prefix_bytes + 7) / 8 * 8 ==
-                          header.body_bytes &&
-                      all_zero(body + transit_body_prefix_bytes + length,
-                               header.body_bytes - transit_body_prefix_bytes - length);
+                      header.body_bytes <= rule.transit_bytes_max && length > 0 &&
+                      (payload + transit_body_prefix_bytes + 7) / 8 * 8 == header.body_bytes &&
+                      all_zero(body + transit_body_prefix_bytes + payload,
+                               header.body_bytes - transit_body_prefix_bytes - payload);
     if (!fits && header.count <= 1) return ProtocolStatus::count_mismatch;
-    if (fits && load_u32_le(body + 4) != 0) return ProtocolStatus::reserved_not_zero;
+    if (fits && rule.as_of_reserved && (codes != 0 || load_u64_le(body + 8) != 0)) {
+      return ProtocolStatus::reserved_not_zero;
+    }
   } else if (rule_body_bytes(rule, header.count) != header.body_bytes) {
     return ProtocolStatus::count_mismatch;
   }
@@ -228,6 +246,7 @@ size_t request_record_bytes(Operation operation) {
     case Operation::feed_accounts:
     case Operation::feed_transfers:
     case Operation::transit_command:  // Variable: see transit_command_of().
+    case Operation::transit_query:
       return 0;
     case Operation::create_accounts:
       return account_bytes;
@@ -256,6 +275,7 @@ uint32_t request_count_max(Operation operation) {
       return batch_events_max;
     case Operation::get_account_transfers:
     case Operation::transit_command:
+    case Operation::transit_query:
       return 1;
   }
   KERVAN_UNREACHABLE();
@@ -264,6 +284,7 @@ uint32_t request_count_max(Operation operation) {
 size_t reply_body_bytes(Operation operation, uint32_t count) {
   switch (operation) {
     case Operation::ping:
+    case Operation::transit_query:  // Variable: one framed answer (transit_command_of()).
       return 0;
     case Operation::create_accounts:
     case Operation::create_transfers:
@@ -295,6 +316,7 @@ uint32_t reply_count_max(Operation operation) {
     case Operation::feed_transfers:
       return batch_events_max;
     case Operation::transit_command:
+    case Operation::transit_query:
       return 1;
     case Operation::stats:
       return stats_counters_max;
@@ -302,16 +324,21 @@ uint32_t reply_count_max(Operation operation) {
   KERVAN_UNREACHABLE();
 }
 
-size_t encode_transit_body(std::span<const uint8_t> command, uint64_t as_of_ns,
-                           std::span<uint8_t> out) {
-  const size_t size = (command.size() + transit_body_prefix_bytes + 7) / 8 * 8;
-  if (command.empty() || size > transit_body_bytes_max || size > out.size()) return 0;
-  store_u32_le(out.data(), static_cast<uint32_t>(command.size()));
-  store_u32_le(out.data() + 4, 0);
+size_t encode_transit_body(std::span<const uint8_t> payload, uint64_t as_of_ns,
+                           std::span<uint8_t> out, size_t bytes_max,
+                           std::span<const uint8_t> access_codes) {
+  const size_t used = transit_body_prefix_bytes + payload.size() + access_codes.size();
+  const size_t size = (used + 7) / 8 * 8;
+  if (payload.empty() || size > bytes_max || size > out.size()) return 0;
+  store_u32_le(out.data(), static_cast<uint32_t>(payload.size()));
+  store_u32_le(out.data() + 4, static_cast<uint32_t>(access_codes.size()));
   store_u64_le(out.data() + 8, as_of_ns);
-  std::memcpy(out.data() + transit_body_prefix_bytes, command.data(), command.size());
-  std::memset(out.data() + transit_body_prefix_bytes + command.size(), 0,
-              size - transit_body_prefix_bytes - command.size());
+  std::memcpy(out.data() + transit_body_prefix_bytes, payload.data(), payload.size());
+  if (!access_codes.empty()) {
+    std::memcpy(out.data() + transit_body_prefix_bytes + payload.size(), access_codes.data(),
+                access_codes.size());
+  }
+  std::memset(out.data() + used, 0, size - used);
   return size;
 }
 
@@ -320,6 +347,50 @@ std::span<const uint8_t> transit_command_of(std::span<const uint8_t> body) {
   const uint32_t length = load_u32_le(body.data());
   KERVAN_ASSERT(size_t{length} + transit_body_prefix_bytes <= body.size());
   return body.subspan(transit_body_prefix_bytes, length);
+}
+
+std::span<const uint8_t> transit_access_codes_of(std::span<const uint8_t> body) {
+  KERVAN_ASSERT(body.size() >= transit_body_prefix_bytes + 8);
+  const uint32_t length = load_u32_le(body.data());
+  const uint32_t codes = load_u32_le(body.data() + 4);
+  KERVAN_ASSERT(size_t{length} + codes + transit_body_prefix_bytes <= body.size());
+  return body.subspan(transit_body_prefix_bytes + length, codes);
+}
+
+size_t encode_access_codes(std::span<const std::string_view> codes, std::span<uint8_t> out) {
+  if (codes.size() > access_codes_max_per_request) return 0;
+  size_t size = 1;
+  for (const std::string_view code : codes) {
+    if (code.size() > access_code_bytes_max) return 0;
+    size += 1 + code.size();
+  }
+  if (size > out.size()) return 0;
+  size_t at = 0;
+  out[at++] = static_cast<uint8_t>(codes.size());
+  for (const std::string_view code : codes) {
+    out[at++] = static_cast<uint8_t>(code.size());
+    if (!code.empty()) std::memcpy(out.data() + at, code.data(), code.size());
+    at += code.size();
+  }
+  return size;
+}
+
+bool decode_access_codes(std::span<const uint8_t> bytes,
+                         std::span<std::string_view, access_codes_max_per_request> out,
+                         size_t* count) {
+  if (bytes.empty() || bytes[0] > access_codes_max_per_request) return false;
+  const size_t n = bytes[0];
+  size_t at = 1;
+  for (size_t i = 0; i < n; ++i) {
+    if (at >= bytes.size()) return false;
+    const size_t length = bytes[at++];
+    if (length > access_code_bytes_max || length > bytes.size() - at) return false;
+    out[i] = std::string_view(reinterpret_cast<const char*>(bytes.data() + at), length);
+    at += length;
+  }
+  if (at != bytes.size()) return false;
+  *count = n;
+  return true;
 }
 
 uint64_t transit_as_of_of(std::span<const uint8_t> body) {

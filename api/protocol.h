@@ -48,7 +48,8 @@ static_assert(frame_header_bytes + uint64_t{stats_counters_max} * stats_counter_
   X(stats, 7)                 \
   X(feed_accounts, 8)         \
   X(feed_transfers, 9)        \
-  X(transit_command, 10)
+  X(transit_command, 10)      \
+  X(transit_query, 11)
 
 // DO NOT CHANGE the numbers: sent on the wire (the status field of a reply). Append only.
 // Statuses 1 to 14 are a decoder's; 15 to 19 are the server's alone.
@@ -81,21 +82,45 @@ enum class Operation : uint16_t { KERVAN_OPERATIONS(KERVAN_ENUM_VALUE) };
 enum class ProtocolStatus : uint16_t { KERVAN_PROTOCOL_STATUSES(KERVAN_ENUM_VALUE) };
 #undef KERVAN_ENUM_VALUE
 
-inline constexpr uint16_t operation_max = 10;
+inline constexpr uint16_t operation_max = 11;
 // Feed operations are published, never requested: a request naming one is unknown_operation.
-// transit_command (10): count 1; the body is a u32 length L, a u32 reserved (zero), a u64
-// as_of_ns, L bytes of one transit command (ledger/transit/transit_command.h), zero padding to
-// a multiple of 8. as_of_ns 0 applies the step at the server's clock; any other value is the
-// business time of a simulation or replay, accepted only by a server whose transit clock is
-// "requests" and from an operator (docs/protocol.md). Reply: one u8 TransitResult, padded to 8.
+// transit_command (10): count 1; the body is a u32 length L, a u32 length A, a u64 as_of_ns,
+// L bytes of one transit command (ledger/transit/transit_command.h), A bytes of access codes
+// (declare_movement only: encode_access_codes()), zero padding to a multiple of 8. as_of_ns 0
+// applies the step at the server's clock; any other value is the business time of a
+// simulation or replay, accepted only by a server whose transit clock is "requests" and from
+// an operator (docs/protocol.md). Reply: one u8 TransitResult, padded to 8.
+// transit_query (11): count 1; the same body, with A and as_of_ns zero and L bytes of one query
+// (api/transit_query.h). Reply: count 1 and the same framing around one answer.
 inline constexpr size_t transit_body_prefix_bytes = 16;
 inline constexpr size_t transit_body_bytes_max = transit_body_prefix_bytes + 16 * 1024;
-// Writes the body for `command` into `out`; returns its size, 0 when it does not fit.
-size_t encode_transit_body(std::span<const uint8_t> command, uint64_t as_of_ns,
-                           std::span<uint8_t> out);
-// The command's bytes and the as_of_ns within a decoded transit_command body.
+// The largest transit_query reply body: an answer of up to 256 KiB, framed.
+inline constexpr size_t transit_answer_body_bytes_max = transit_body_prefix_bytes + 256 * 1024;
+static_assert(transit_answer_body_bytes_max <= frame_body_bytes_max);
+// Writes the body for `payload` (a command, a query or an answer) and `access_codes` (empty, or
+// the output of encode_access_codes) into `out`; returns its size, 0 when the payload is empty
+// or the body does not fit (`bytes_max`: transit_body_bytes_max, or
+// transit_answer_body_bytes_max for an answer).
+size_t encode_transit_body(std::span<const uint8_t> payload, uint64_t as_of_ns,
+                           std::span<uint8_t> out, size_t bytes_max = transit_body_bytes_max,
+                           std::span<const uint8_t> access_codes = {});
+// The payload (command, query or answer), the access codes and the as_of_ns within a decoded
+// transit body.
 std::span<const uint8_t> transit_command_of(std::span<const uint8_t> body);
+std::span<const uint8_t> transit_access_codes_of(std::span<const uint8_t> body);
 uint64_t transit_as_of_of(std::span<const uint8_t> body);
+
+// The access codes of a declaration, one per guarantee reference in order (an empty code: none
+// given): u8 count, then each as u8 length and its bytes. At most guarantee_references_max
+// codes of at most access_code_bytes_max bytes.
+inline constexpr size_t access_codes_max_per_request = 9;
+inline constexpr size_t access_code_bytes_max = 64;
+// Returns the bytes written, 0 when there are too many codes, one is too long, or `out` is small.
+size_t encode_access_codes(std::span<const std::string_view> codes, std::span<uint8_t> out);
+// False unless the bytes are exactly one well-formed list; the views point into `bytes`.
+[[nodiscard]] bool decode_access_codes(std::span<const uint8_t> bytes,
+                                       std::span<std::string_view, access_codes_max_per_request> out,
+                                       size_t* count);
 
 constexpr bool is_feed(Operation operation) {
   return operation == Operation::feed_accounts || operation == Operation::feed_transfers;
@@ -195,7 +220,7 @@ void encode_id(u128 id, uint8_t* out16);
 std::string_view operation_name(Operation operation);
 // The snake_case name, e.g. "count_too_large"; "unknown" for a number not listed.
 std::string_view result_name(ProtocolStatus status);
-// True for an operation number of the table (1 to 7).
+// True for an operation number of the table (1 to operation_max).
 [[nodiscard]] bool operation_known(uint16_t operation);
 // True for a status number of the table (0 to protocol_status_max).
 [[nodiscard]] bool protocol_status_known(uint16_t status);

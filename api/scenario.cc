@@ -13,6 +13,7 @@
 #include "ledger/invariants.h"
 #include "core/random.h"
 #include "ledger/transit/covered_amount.h"
+#include "ledger/transit/declaration_builder.h"
 #include "ledger/transit/reference_data.h"
 #include "ledger/transit/settlement.h"
 #include "ledger/transit/transit_queries.h"
@@ -296,26 +297,20 @@ void Scenario::declare(uint64_t at, uint32_t k) {
   Declaration& d = c.declaration;
   char serial[13];
   std::snprintf(serial, sizeof serial, "CAREC%07u", k + 1);
-  d.mrn = make_mrn(26, route.countries[0], serial);
-  d.principal = c.actor;
-  d.itinerary_count = static_cast<uint8_t>(route.countries.size());
-  for (size_t i = 0; i < route.countries.size(); ++i) {
-    d.itinerary[i] = route.countries[i];
-    d.duties[i] = covered.countries[i].guarantee.total;
-  }
-  d.goods_count = static_cast<uint8_t>(item_count);
-  for (size_t i = 0; i < item_count; ++i) {
-    d.goods[i] = GoodsLine{.hs6 = items[i].hs6, .value = items[i].customs_value};
-  }
-  d.time_limit_ns = at + 8 * day_ns;
-  d.references_count = 1;
   char grn_serial[13];
   std::snprintf(grn_serial, sizeof grn_serial, "CAREC%07u", principal + 1);
-  d.references[0] = GuaranteeReference{
-      .grn = make_grn(26, guarantee_country(principal), grn_serial),
-      .amount_concerned = covered.amounts[0],
-      .access_code_valid = true,
-      .leg = whole_movement};
+  const Grn grn = make_grn(26, guarantee_country(principal), grn_serial);
+  const bool built = build_declaration(
+      DeclarationInput{.mrn = make_mrn(26, route.countries[0], serial),
+                       .principal = c.actor,
+                       .items = std::span(items).first(item_count),
+                       .itinerary = route.countries,
+                       .time_limit_ns = at + 8 * day_ns,
+                       .guarantees = {&grn, 1}},
+      covered, &d);
+  KERVAN_ASSERT(built);
+  // The scenario is the operator: it asserts the access code was checked where it entered.
+  d.references[0].access_code_valid = true;
   if (const TransitResult r = apply(at, c); r != TransitResult::ok) {
     refusals_[std::string("declare: ") + std::string(result_name(r))] += 1;
     return;

@@ -15,7 +15,9 @@
 #include <zmq.hpp>
 #include <zmq_addon.hpp>
 
+#include "api/access_code_checker.h"
 #include "api/protocol.h"
+#include "api/transit_query.h"
 #include "core/assert.h"
 #include "core/bytes.h"
 #include "ledger/record_coding.h"
@@ -59,6 +61,8 @@ bool operation_allowed(PartyRole role, uint16_t operation) {
       return role == PartyRole::operator_ || role == PartyRole::analyst;
     case Operation::transit_command:
       return true;  // Every party; each command is checked against its actor (handle_transit).
+    case Operation::transit_query:
+      return true;  // Every party; each object is checked against its reader (read_access.h).
     case Operation::feed_accounts:
     case Operation::feed_transfers:
       return false;  // Published on the feed socket, never requested.
@@ -82,6 +86,15 @@ struct Server::State {
   std::deque<PendingReply> pending;
   std::unique_ptr<TransitStore> transit;
   std::deque<PendingReply> pending_transit;  // Behind the transit store's journal sequences.
+  // Declarations whose access codes are being checked (by ticket), and the checker.
+  struct Checking {
+    zmq::message_t routing;
+    FrameHeader header;
+    TransitCommand command;
+  };
+  std::map<uint64_t, Checking> checking;
+  uint64_t next_ticket = 1;
+  std::unique_ptr<AccessCodeChecker> checker;
   std::vector<Account> accounts = std::vector<Account>(batch_events_max);
   std::vector<Transfer> transfers = std::vector<Transfer>(batch_events_max);
   std::vector<CreateAccountResult> account_results =
@@ -140,6 +153,14 @@ struct Server::State {
   void loop(std::atomic<bool>& stopping);
   bool receive_now(zmq::message_t& message);
   void handle_transit(zmq::message_t& routing, zmq::message_t& payload, const FrameView& view);
+  // Hands a declaration's access codes to the checker; false when they do not decode.
+  bool check_access_codes(zmq::message_t& routing, const FrameHeader& h,
+                          const TransitCommand& command, std::span<const uint8_t> codes);
+  void apply_checked();
+  void apply_transit(zmq::message_t& routing, const FrameHeader& h,
+                     const TransitCommand& command, uint64_t as_of);
+  void handle_transit_query(zmq::message_t& routing, zmq::message_t& payload,
+                            const FrameView& view);
   void release(std::deque<PendingReply>& queue, uint64_t durable, const StoreStatus& health);
   std::vector<uint8_t> committed_records(const FrameView& frame, uint64_t sequence);
   void publish(std::span<const uint8_t> message);
@@ -167,6 +188,10 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
     if (StoreStatus status = TransitStore::open(transit_options, &s.transit); !status.ok()) {
       return status;
     }
+    s.checker = std::make_unique<AccessCodeChecker>([fd] {
+      const uint64_t one = 1;
+      (void)!::write(fd, &one, sizeof one);
+    });
   }
   try {
     if (!options.insecure) {
@@ -224,6 +249,7 @@ Server::~Server() {
   if (!state_) return;
   state_->zap_stopping.store(true);
   if (state_->zap_thread.joinable()) state_->zap_thread.join();
+  state_->checker.reset();  // Its thread wakes the loop through wake_fd: gone before it closes.
   if (state_->wake_fd >= 0) ::close(state_->wake_fd);
 }
 
@@ -353,7 +379,7 @@ void Server::State::loop(std::atomic<bool>& stopping) {
   uint64_t commits_seen = store->journal_commits();
   for (;;) {
     const bool stop = stopping.load();
-    if (stop && pending.empty() && pending_transit.empty()) break;
+    if (stop && pending.empty() && pending_transit.empty() && checking.empty()) break;
     // The timeout only bounds how late a stop request is noticed; work arrives by events.
     try {
       zmq::poll(items, 2, std::chrono::milliseconds(stop ? 5 : 50));
@@ -365,6 +391,7 @@ void Server::State::loop(std::atomic<bool>& stopping) {
       uint64_t wakes = 0;
       (void)!::read(wake_fd, &wakes, sizeof wakes);
     }
+    if (checker) apply_checked();
     const uint64_t commits = store->journal_commits();
     count(batches_durable, commits - commits_seen);
     commits_seen = commits;
@@ -424,13 +451,17 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::shutting_down, 0, {});
     return;
   }
-  if (pending.size() + pending_transit.size() >= options.in_flight_max) {
+  if (pending.size() + pending_transit.size() + checking.size() >= options.in_flight_max) {
     count(rejected_busy);
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::busy, 0, {});
     return;
   }
   if (h.operation == Operation::transit_command) {
     handle_transit(routing, payload, view);
+    return;
+  }
+  if (h.operation == Operation::transit_query) {
+    handle_transit_query(routing, payload, view);
     return;
   }
   if (h.operation == Operation::ping) {
@@ -667,6 +698,68 @@ void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payl
       return;
     }
   }
+  // A declaration's access codes: checked by the server, never taken from the sender, except
+  // that an operator's declaration without codes keeps its flags (system steps, simulations).
+  const std::span<const uint8_t> codes = transit_access_codes_of(view.body);
+  const bool declaration = command.operation == TransitOperation::declare_movement;
+  if (!codes.empty()) {
+    if (!declaration || !check_access_codes(routing, h, command, codes)) {
+      count(rejected_malformed);
+      reply_now(routing, h.operation, h.request_id, ProtocolStatus::command_invalid, 0, {});
+    }
+    return;  // Applied once checked (apply_checked), or refused.
+  }
+  const bool trusted = options.insecure || party_of(payload)->role == PartyRole::operator_;
+  if (declaration && !trusted) {
+    for (size_t i = 0; i < command.declaration.references_count; ++i) {
+      command.declaration.references[i].access_code_valid = false;
+    }
+  }
+  apply_transit(routing, h, command, as_of);
+}
+
+bool Server::State::check_access_codes(zmq::message_t& routing, const FrameHeader& h,
+                                       const TransitCommand& command,
+                                       std::span<const uint8_t> codes) {
+  std::array<std::string_view, access_codes_max_per_request> given{};
+  size_t count_given = 0;
+  const Declaration& d = command.declaration;
+  if (!decode_access_codes(codes, given, &count_given) || count_given != d.references_count) {
+    return false;
+  }
+  AccessCodeJob job;
+  job.ticket = next_ticket++;
+  job.references = d.references_count;
+  for (size_t i = 0; i < d.references_count; ++i) {
+    job.codes[i] = std::string(given[i]);
+    if (const Guarantee* g = transit->ledger().guarantee(d.references[i].grn)) {
+      job.hash_count[i] = g->spec.access_codes_count;
+      for (size_t k = 0; k < g->spec.access_codes_count; ++k) {
+        job.hashes[i][k] = g->spec.access_codes[k];
+      }
+    }
+  }
+  checking.emplace(job.ticket, Checking{std::move(routing), h, command});
+  checker->submit(std::move(job));
+  return true;
+}
+
+// Applies the declarations whose access codes the checker has looked at, with its verdicts.
+void Server::State::apply_checked() {
+  for (AccessCodeJob& job : checker->take_done()) {
+    const auto it = checking.find(job.ticket);
+    KERVAN_ASSERT(it != checking.end());
+    Checking c = std::move(it->second);
+    checking.erase(it);
+    for (size_t i = 0; i < job.references; ++i) {
+      c.command.declaration.references[i].access_code_valid = job.valid[i];
+    }
+    apply_transit(c.routing, c.header, c.command, 0);
+  }
+}
+
+void Server::State::apply_transit(zmq::message_t& routing, const FrameHeader& h,
+                                  const TransitCommand& command, uint64_t as_of) {
   const uint64_t now = std::max(transit->last_now_ns(), as_of != 0 ? as_of : wall_clock_ns());
   TransitResult result = TransitResult::ok;
   uint64_t sequence = 0;
@@ -682,6 +775,41 @@ void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payl
       .sequence = sequence,
       .routing = std::move(routing),
       .reply = encode_reply(h.operation, h.request_id, ProtocolStatus::ok, 1, results),
+      .applied = Clock::now()});
+}
+
+void Server::State::handle_transit_query(zmq::message_t& routing, zmq::message_t& payload,
+                                         const FrameView& view) {
+  const FrameHeader& h = view.header;
+  if (!transit) {
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::unknown_operation, 0, {});
+    return;
+  }
+  TransitQuery query;
+  if (!decode_transit_query(transit_command_of(view.body), &query)) {
+    count(rejected_malformed);
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::command_invalid, 0, {});
+    return;
+  }
+  const Party* reader = options.insecure ? nullptr : party_of(payload);
+  const std::span<uint8_t> answer = std::span(body).first(transit_answer_bytes_max);
+  size_t written = 0;
+  if (answer_transit_query(transit->ledger(), reader, query, answer, &written) ==
+      QueryAccess::forbidden) {
+    refuse_forbidden(routing, h, reader, "not_readable");
+    return;
+  }
+  // The answer waits behind every step applied before it, so that a query never shows what a
+  // crash could take back.
+  std::vector<uint8_t> framed((written + transit_body_prefix_bytes + 7) / 8 * 8);
+  const size_t size = encode_transit_body(answer.first(written), 0, framed,
+                                          transit_answer_body_bytes_max);
+  KERVAN_ASSERT(size == framed.size());
+  pending_transit.push_back(PendingReply{
+      .sequence = transit->last_sequence(),
+      .routing = std::move(routing),
+      .reply = encode_reply(h.operation, h.request_id, ProtocolStatus::ok, 1,
+                            std::span(framed).first(size)),
       .applied = Clock::now()});
 }
 

@@ -113,4 +113,41 @@ std::string_view movement_event_name(MovementEvent event) {
   return "unknown";
 }
 
+std::string_view movement_state_name(MovementState state) {
+  switch (state) {
+    case MovementState::declared: return "declared";
+    case MovementState::released: return "released";
+    case MovementState::arrived: return "arrived";
+    case MovementState::written_off: return "written_off";
+    case MovementState::cancelled: return "cancelled";
+    case MovementState::incident: return "incident";
+    case MovementState::enquiry: return "enquiry";
+    case MovementState::claimed: return "claimed";
+    case MovementState::claim_paid: return "claim_paid";
+  }
+  return "unknown";
+}
+
+std::string_view guarantee_status_name(GuaranteeStatus status) {
+  switch (status) {
+    case GuaranteeStatus::active: return "active";
+    case GuaranteeStatus::suspended: return "suspended";
+    case GuaranteeStatus::revoked: return "revoked";
+    case GuaranteeStatus::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+std::string_view guarantee_type_name(GuaranteeType type) {
+  switch (type) {
+    case GuaranteeType::waiver: return "waiver";
+    case GuaranteeType::comprehensive: return "comprehensive";
+    case GuaranteeType::individual_guarantor: return "individual_guarantor";
+    case GuaranteeType::individual_cash: return "individual_cash";
+    case GuaranteeType::voucher: return "voucher";
+    case GuaranteeType::tir_chain: return "tir_chain";
+  }
+  return "unknown";
+}
+
 }  // namespace kervan

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "ledger/transit/transit_ledger.h"
@@ -50,6 +51,10 @@ struct DutyStatement {
 DutyStatement duty_statement(const TransitLedger& ledger, Country country, Currency currency,
                              uint64_t from_ns, uint64_t to_ns);
 
+// snake_case names of the domain's enumerations ("unknown" for a number not listed).
 std::string_view movement_event_name(MovementEvent event);
+std::string_view movement_state_name(MovementState state);
+std::string_view guarantee_status_name(GuaranteeStatus status);
+std::string_view guarantee_type_name(GuaranteeType type);
 
 }  // namespace kervan

@@ -44,7 +44,7 @@ bool get(ByteReader& r, Amount* a) {
   const uint16_t numeric = r.u16();
   if (!r.ok()) return false;
   if (numeric == 0) {
-    *a = Amount::from_minor(minor, Currency::none);
+    *a = Amount();  // The placeholder of an unused field.
     return minor == 0;
   }
   const std::optional<Currency> currency = currency_from_numeric(numeric);
