@@ -39,10 +39,10 @@ inline constexpr uint32_t query_list_entries_max = 1024;
 
 struct TransitQuery {
   QueryKind kind = QueryKind::movement;
-  Mrn mrn;                              // movement
-  Grn grn;                              // guarantee, guarantee_usage
+  Mrn mrn{};                            // movement
+  Grn grn{};                            // guarantee, guarantee_usage
   PartyId provider{};                   // exposure
-  Country country;                      // duty_statement
+  Country country{};                    // duty_statement
   Currency currency = Currency::none;   // duty_statement
   uint64_t from_ns = 0;                 // guarantee_usage, duty_statement (0, 0: all)
   uint64_t to_ns = 0;

@@ -191,6 +191,84 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
   EXPECT_EQ(server->counters().rejected_forbidden, 2u);
 }
 
+// A declaration from the command line: the amount to cover computed from the embedded CAREC
+// tariffs, the access code hashed at registration and checked by the server; then queries.
+TEST(CommandLineClient, DeclaresWithAnAccessCodeAndQueries) {
+  TempDir folder;
+  ServerOptions options = options_in(folder);
+  options.insecure = false;
+  options.server_keys = generate_keypair();
+  const KeyPair operator_keys = generate_keypair();
+  const KeyPair principal_keys = generate_keypair();
+  options.clients = {ClientEntry{operator_keys.public_z85,
+                                 Party{PartyId{1}, PartyRole::operator_, {}}},
+                     ClientEntry{principal_keys.public_z85,
+                                 Party{PartyId{30}, PartyRole::principal, Country::of("CN")}}};
+  options.transit = transit_in(folder);
+  const std::string server_key = folder.path() + "/server.key";
+  const std::string operator_key = folder.path() + "/operator.key";
+  const std::string principal_key = folder.path() + "/principal.key";
+  ASSERT_TRUE(save_keypair(server_key, options.server_keys).ok());
+  ASSERT_TRUE(save_keypair(operator_key, operator_keys).ok());
+  ASSERT_TRUE(save_keypair(principal_key, principal_keys).ok());
+  std::unique_ptr<Server> server;
+  ASSERT_TRUE(Server::open(options, &server).ok());
+  server->start();
+  auto as = [&](const std::string& key, std::vector<std::string> args) {
+    std::vector<std::string> all = {"--endpoint", server->endpoint(), "--server-key", server_key,
+                                    "--key", key, "--json"};
+    all.insert(all.end(), args.begin(), args.end());
+    return client(all);
+  };
+  for (const std::vector<std::string>& party :
+       {std::vector<std::string>{"10", "customs", "KZ"}, {"20", "provider", "KZ"},
+        {"30", "principal", "CN"}}) {
+    std::vector<std::string> args = {"transit", "register-party"};
+    args.insert(args.end(), party.begin(), party.end());
+    ASSERT_EQ(as(operator_key, args).status, 0);
+  }
+  const std::string grn(make_grn(26, Country::of("KZ"), "CLI000000002").text());
+  const std::string mrn(make_mrn(26, Country::of("KZ"), "CLI000000001").text());
+  ASSERT_EQ(as(operator_key, {"transit", "register-guarantee", "20", grn, "30", "100000.00", "EUR",
+                              "100", "2026-01-01", "2026-12-31", "ab12"})
+                .status,
+            0);
+  // One car (8703.23: duty, excise and VAT by each country's tariff) and one unclassified item
+  // (EUR 10,000 by default), KZ -> KG: the regional amount is the higher country's total.
+  ClientRun r = as(principal_key, {"transit", "declare", "30", mrn, "KZ,KG",
+                                   "870323:25000.00:EUR,0:900.00:USD", grn + ":AB12", "--date",
+                                   "2026-11-22"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("{\"step\":\"declare\",\"result\":\"ok\",\"mrn\":\"" + mrn +
+                            "\",\"covered_0\":\"",
+                        0),
+            0u)
+      << r.out;
+  r = as(operator_key, {"transit", "release", "10", mrn});
+  EXPECT_EQ(r.out, "{\"step\":\"release\",\"result\":\"ok\"}\n");
+  r = as(principal_key, {"query", "movement", mrn});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"state\":\"released\",\"principal\":30,\"itinerary\":\"KZ,KG\""),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"history\":[{\"event\":\"declared\",\"country\":\"CN\",\"party\":30"),
+            std::string::npos)
+      << r.out;
+  r = as(principal_key, {"query", "guarantee", grn});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"open_movements\":1"), std::string::npos) << r.out;
+  // The principal may not read a country's duty statement: refused, exit 1.
+  r = as(principal_key, {"query", "duties", "KZ", "EUR"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "{\"operation\":\"transit_query\",\"status\":\"forbidden\"}\n");
+  r = as(operator_key, {"query", "duties", "KZ", "EUR", "2026-01-01", "2026-12-31"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"result\":\"ok\",\"country\":\"KZ\""), std::string::npos) << r.out;
+  r = as(operator_key, {"query", "usage", grn, "2026-13-01", "2026-12-31"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("FROM and TO must be dates"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace kervan
 

@@ -10,9 +10,11 @@
 // What is checked: the decoders never crash or read outside the frame (ASan, UBSan), whatever
 // decodes ok is exactly what encode_message writes for its header and body, and its records
 // decode and encode back to the same bytes.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "api/protocol.h"
@@ -79,8 +81,19 @@ void check_request_body(const FrameView& view) {
     case Operation::stats:
       KERVAN_ASSERT(body.empty());
       return;
-    case Operation::transit_command:
+    case Operation::transit_command: {
       KERVAN_ASSERT(!transit_command_of(body).empty());
+      const std::span<const uint8_t> codes = transit_access_codes_of(body);
+      std::array<std::string_view, access_codes_max_per_request> given{};
+      size_t count = 0;
+      if (!codes.empty() && decode_access_codes(codes, given, &count)) {
+        KERVAN_ASSERT(count <= access_codes_max_per_request);
+      }
+      return;
+    }
+    case Operation::transit_query:
+      KERVAN_ASSERT(!transit_command_of(body).empty());
+      KERVAN_ASSERT(transit_access_codes_of(body).empty() && transit_as_of_of(body) == 0);
       return;
     case Operation::feed_accounts:
     case Operation::feed_transfers:
@@ -91,6 +104,10 @@ void check_request_body(const FrameView& view) {
 
 void check_reply_body(const FrameView& view) {
   const FrameHeader& h = view.header;
+  if (h.status == ProtocolStatus::ok && h.operation == Operation::transit_query) {
+    KERVAN_ASSERT(!transit_command_of(view.body).empty());  // One framed answer.
+    return;
+  }
   KERVAN_ASSERT(view.body.size() ==
                 (h.status == ProtocolStatus::ok ? reply_body_bytes(h.operation, h.count) : 0));
   if (h.status != ProtocolStatus::ok) return;
