@@ -7,8 +7,8 @@ namespace kervan {
 namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
-constexpr double sqrt_2pi = 2.50662827463100050242;     // sqrt(2 pi)
-constexpr double sqrt1_2 = 0.70710678118654752440;      // 1 / sqrt(2)
+constexpr double sqrt_2pi = 2.50662827463100050242;      // sqrt(2 pi)
+constexpr double sqrt1_2 = 0.70710678118654752440;       // 1 / sqrt(2)
 constexpr double half_log_2pi = 0.91893853320467274178;  // log(2 pi) / 2
 constexpr double z95 = 1.64485362695147271;              // Phi^-1(0.95)
 
@@ -41,21 +41,18 @@ void assert_mixture(const LognormalMixture& mixture) {
 double acklam_lower_half(double p) {
   constexpr double p_low = 0.02425;
   if (p < p_low) {
-    constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-                            -2.400758277161838e+00, -2.549732539343734e+00,
-                            4.374664141464968e+00,  2.938163982698783e+00};
-    constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01,
-                            2.445134137142996e+00, 3.754408661907416e+00};
+    constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                            -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+    constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                            3.754408661907416e+00};
     const double q = std::sqrt(-2 * std::log(p));
     return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
   }
-  constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                          -2.759285104469687e+02, 1.383577518672690e+02,
-                          -3.066479806614716e+01, 2.506628277459239e+00};
-  constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                          -1.556989798598866e+02, 6.680131188771972e+01,
-                          -1.328068155288572e+01};
+  constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
+                          1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                          6.680131188771972e+01, -1.328068155288572e+01};
   const double q = p - 0.5;
   const double r = q * q;
   return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
@@ -122,8 +119,8 @@ double log_factorial(double k) {
   const double inverse_squared = inverse * inverse;
   const double series =
       inverse *
-      (1.0 / 12 - inverse_squared * (1.0 / 360 - inverse_squared *
-                                                     (1.0 / 1260 - inverse_squared / 1680)));
+      (1.0 / 12 -
+       inverse_squared * (1.0 / 360 - inverse_squared * (1.0 / 1260 - inverse_squared / 1680)));
   return (n - 0.5) * std::log(n) - n + half_log_2pi + series;
 }
 
@@ -218,14 +215,22 @@ double sample_gamma(RandomStream& stream, double shape, double scale) noexcept {
 
 const char* fit_error_name(FitError error) noexcept {
   switch (error) {
-    case FitError::ok: return "ok";
-    case FitError::mean_not_positive: return "mean_not_positive";
-    case FitError::median_not_positive: return "median_not_positive";
-    case FitError::sigma_negative: return "sigma_negative";
-    case FitError::quantile_not_above_mean: return "quantile_not_above_mean";
-    case FitError::quantile_too_far_above_mean: return "quantile_too_far_above_mean";
-    case FitError::weight_out_of_range: return "weight_out_of_range";
-    case FitError::tail_too_heavy_for_mean: return "tail_too_heavy_for_mean";
+    case FitError::ok:
+      return "ok";
+    case FitError::mean_not_positive:
+      return "mean_not_positive";
+    case FitError::median_not_positive:
+      return "median_not_positive";
+    case FitError::sigma_negative:
+      return "sigma_negative";
+    case FitError::quantile_not_above_mean:
+      return "quantile_not_above_mean";
+    case FitError::quantile_too_far_above_mean:
+      return "quantile_too_far_above_mean";
+    case FitError::weight_out_of_range:
+      return "weight_out_of_range";
+    case FitError::tail_too_heavy_for_mean:
+      return "tail_too_heavy_for_mean";
   }
   return "unknown";
 }
@@ -356,11 +361,16 @@ uint64_t sample_poisson(RandomStream& stream, double mean) noexcept {
 
 const char* categorical_error_name(CategoricalError error) noexcept {
   switch (error) {
-    case CategoricalError::ok: return "ok";
-    case CategoricalError::weights_empty: return "weights_empty";
-    case CategoricalError::weights_too_many: return "weights_too_many";
-    case CategoricalError::weight_negative: return "weight_negative";
-    case CategoricalError::weights_sum_zero: return "weights_sum_zero";
+    case CategoricalError::ok:
+      return "ok";
+    case CategoricalError::weights_empty:
+      return "weights_empty";
+    case CategoricalError::weights_too_many:
+      return "weights_too_many";
+    case CategoricalError::weight_negative:
+      return "weight_negative";
+    case CategoricalError::weights_sum_zero:
+      return "weights_sum_zero";
   }
   return "unknown";
 }
@@ -434,8 +444,7 @@ double AliasTable::probability(size_t i) const noexcept {
   return columns / size_;
 }
 
-bool copula_defaults(double z_systematic, double eps_idiosyncratic, double rho,
-                     double p) noexcept {
+bool copula_defaults(double z_systematic, double eps_idiosyncratic, double rho, double p) noexcept {
   return copula_defaults_below(z_systematic, eps_idiosyncratic, rho, copula_threshold(p));
 }
 

@@ -85,13 +85,13 @@ struct LognormalMixture {
 // numbers (reported in scenario errors).
 enum class FitError : uint8_t {
   ok = 0,
-  mean_not_positive = 1,             // Mean <= 0, or not finite.
-  median_not_positive = 2,           // Median <= 0, or not finite.
-  sigma_negative = 3,                // A log standard deviation < 0, or not finite.
-  quantile_not_above_mean = 4,       // p95 <= mean (or not finite): no right-skewed fit.
-  quantile_too_far_above_mean = 5,   // p95 / mean > exp(z95^2 / 2) = 3.8687: no fit exists.
-  weight_out_of_range = 6,           // A tail weight outside [0, 1), or not finite.
-  tail_too_heavy_for_mean = 7,       // tail_weight x tail mean >= the overall mean.
+  mean_not_positive = 1,            // Mean <= 0, or not finite.
+  median_not_positive = 2,          // Median <= 0, or not finite.
+  sigma_negative = 3,               // A log standard deviation < 0, or not finite.
+  quantile_not_above_mean = 4,      // p95 <= mean (or not finite): no right-skewed fit.
+  quantile_too_far_above_mean = 5,  // p95 / mean > exp(z95^2 / 2) = 3.8687: no fit exists.
+  weight_out_of_range = 6,          // A tail weight outside [0, 1), or not finite.
+  tail_too_heavy_for_mean = 7,      // tail_weight x tail mean >= the overall mean.
 };
 // The enumerator's name ("quantile_too_far_above_mean"), for messages.
 const char* fit_error_name(FitError error) noexcept;
@@ -119,9 +119,8 @@ const char* fit_error_name(FitError error) noexcept;
 // mean) / (1 - tail_weight), with log standard deviation body_sigma_log. Returns, in order:
 // mean_not_positive, sigma_negative (either sigma), weight_out_of_range, median_not_positive,
 // tail_too_heavy_for_mean. On error *out is unchanged.
-[[nodiscard]] FitError fit_lognormal_mixture(double mean, double body_sigma_log,
-                                             double tail_weight, double tail_median,
-                                             double tail_sigma_log,
+[[nodiscard]] FitError fit_lognormal_mixture(double mean, double body_sigma_log, double tail_weight,
+                                             double tail_median, double tail_sigma_log,
                                              LognormalMixture* out) noexcept;
 
 // Moments and distribution functions, for reports and for Little's-law expectations.
@@ -179,9 +178,9 @@ inline constexpr size_t categories_max = 256;
 enum class CategoricalError : uint8_t {
   ok = 0,
   weights_empty = 1,
-  weights_too_many = 2,     // More than categories_max.
-  weight_negative = 3,      // A weight < 0, or not finite.
-  weights_sum_zero = 4,     // Every weight is 0.
+  weights_too_many = 2,  // More than categories_max.
+  weight_negative = 3,   // A weight < 0, or not finite.
+  weights_sum_zero = 4,  // Every weight is 0.
 };
 const char* categorical_error_name(CategoricalError error) noexcept;
 
@@ -225,8 +224,7 @@ class AliasTable {
 // own; both are independent standard normal draws (sample_standard_normal()), so each entity
 // defaults with probability p and any two with latent correlation rho. p = 0 never defaults,
 // p = 1 always does. REQUIRES: 0 <= p <= 1, 0 <= rho <= 1, z and eps finite.
-bool copula_defaults(double z_systematic, double eps_idiosyncratic, double rho,
-                     double p) noexcept;
+bool copula_defaults(double z_systematic, double eps_idiosyncratic, double rho, double p) noexcept;
 
 // The same test with Phi^-1(p) computed once by the caller (copula_threshold(p)), for loops
 // over many entities of one class. REQUIRES: 0 <= rho <= 1, z and eps finite.

@@ -53,9 +53,7 @@ class RandomStream {
   // A uniform double in (0, 1), for logarithms: (k + 1/2) / 2^52 for k uniform in [0, 2^52)
   // (the top 52 bits of one draw). Exact; the extremes are 2^-53 and 1 - 2^-53, so -log(u)
   // lies in (1.1e-16, 36.8].
-  double uniform01_open() noexcept {
-    return (static_cast<double>(next() >> 12) + 0.5) * 0x1.0p-52;
-  }
+  double uniform01_open() noexcept { return (static_cast<double>(next() >> 12) + 0.5) * 0x1.0p-52; }
 
   // A uniform double in [low, high): low + (high - low) * uniform01().
   // REQUIRES: low <= high, both finite.
@@ -72,17 +70,14 @@ class RandomStream {
   friend bool operator==(const RandomStream&, const RandomStream&) = default;
 
  private:
-  static constexpr uint64_t rotate_left(uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-  }
+  static constexpr uint64_t rotate_left(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
   std::array<uint64_t, 4> state_;
 };
 
 // The 64-bit key that seeds the stream (master_seed, replication, stream_id): exposed so that
 // a run manifest can record it and tests can pin it. Stable: changing it changes every result.
-uint64_t random_stream_key(uint64_t master_seed, uint64_t replication,
-                           uint64_t stream_id) noexcept;
+uint64_t random_stream_key(uint64_t master_seed, uint64_t replication, uint64_t stream_id) noexcept;
 
 // A stable stream id from a purpose name, FNV-1a 64 of its bytes: stream_id_of("arrivals").
 // Names keep ids readable in scenarios and manifests and need no central registry; distinct

@@ -73,25 +73,35 @@ PlanError check_hypercube(std::span<const ParameterRange> ranges, size_t points)
 // The lower edge of stratum s of n over [low, high]; s = n gives high exactly.
 double stratum_edge(const ParameterRange& range, size_t s, size_t n) {
   if (s == n) return range.high;
-  return range.low +
-         (range.high - range.low) * (static_cast<double>(s) / static_cast<double>(n));
+  return range.low + (range.high - range.low) * (static_cast<double>(s) / static_cast<double>(n));
 }
 
 }  // namespace
 
 const char* plan_error_name(PlanError error) noexcept {
   switch (error) {
-    case PlanError::ok: return "ok";
-    case PlanError::parameters_empty: return "parameters_empty";
-    case PlanError::parameters_too_many: return "parameters_too_many";
-    case PlanError::name_empty: return "name_empty";
-    case PlanError::name_duplicate: return "name_duplicate";
-    case PlanError::values_empty: return "values_empty";
-    case PlanError::value_not_finite: return "value_not_finite";
-    case PlanError::range_not_finite: return "range_not_finite";
-    case PlanError::range_reversed: return "range_reversed";
-    case PlanError::points_zero: return "points_zero";
-    case PlanError::points_too_many: return "points_too_many";
+    case PlanError::ok:
+      return "ok";
+    case PlanError::parameters_empty:
+      return "parameters_empty";
+    case PlanError::parameters_too_many:
+      return "parameters_too_many";
+    case PlanError::name_empty:
+      return "name_empty";
+    case PlanError::name_duplicate:
+      return "name_duplicate";
+    case PlanError::values_empty:
+      return "values_empty";
+    case PlanError::value_not_finite:
+      return "value_not_finite";
+    case PlanError::range_not_finite:
+      return "range_not_finite";
+    case PlanError::range_reversed:
+      return "range_reversed";
+    case PlanError::points_zero:
+      return "points_zero";
+    case PlanError::points_too_many:
+      return "points_too_many";
   }
   return "unknown";
 }

@@ -48,13 +48,13 @@ enum class PlanError : uint8_t {
   parameters_empty = 1,
   parameters_too_many = 2,  // More than plan_parameters_max.
   name_empty = 3,
-  name_duplicate = 4,       // The same name twice: columns of one summary row.
-  values_empty = 5,         // A grid parameter without values (the grid would be empty).
+  name_duplicate = 4,  // The same name twice: columns of one summary row.
+  values_empty = 5,    // A grid parameter without values (the grid would be empty).
   value_not_finite = 6,
   range_not_finite = 7,
-  range_reversed = 8,       // low > high (low == high is a constant).
+  range_reversed = 8,  // low > high (low == high is a constant).
   points_zero = 9,
-  points_too_many = 10,     // More than plan_points_max (for a grid: the product of counts).
+  points_too_many = 10,  // More than plan_points_max (for a grid: the product of counts).
 };
 const char* plan_error_name(PlanError error) noexcept;
 
@@ -63,8 +63,7 @@ const char* plan_error_name(PlanError error) noexcept;
 // b = {10, 20, 30}, the points (1, 10) (1, 20) (1, 30) (2, 10) (2, 20) (2, 30). Returns, in
 // order: parameters_empty, parameters_too_many, then per parameter name_empty, name_duplicate,
 // values_empty, value_not_finite, then points_too_many. On error *out is unchanged.
-[[nodiscard]] PlanError full_grid(std::span<const ParameterValues> parameters,
-                                  SamplingPlan* out);
+[[nodiscard]] PlanError full_grid(std::span<const ParameterValues> parameters, SamplingPlan* out);
 
 // `points` points over the ranges, stratified: each range [low, high] is cut into n = points
 // strata of equal width, stratum s being [low + (high - low) (s / n), low + (high - low)

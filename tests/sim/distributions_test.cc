@@ -47,12 +47,12 @@ TEST(NormalQuantile, MatchesReferenceValuesTo1e15) {
     double p;
     double x;
   } cases[] = {
-      {1e-300, -37.047096299361199237}, {1e-20, -9.2623400897984075737},
-      {1e-10, -6.3613409024040562047},  {0.001, -3.0902323061678135415},
+      {1e-300, -37.047096299361199237},  {1e-20, -9.2623400897984075737},
+      {1e-10, -6.3613409024040562047},   {0.001, -3.0902323061678135415},
       {0.02425, -1.9729610513118848503},  // Acklam's region boundary.
-      {0.025, -1.9599639845400542355},  {0.05, -1.6448536269514727149},
-      {0.3, -0.52440051270804078404},   {0.5, 0.0},
-      {0.95, 1.6448536269514727149},    {0.975, 1.9599639845400542355},
+      {0.025, -1.9599639845400542355},   {0.05, -1.6448536269514727149},
+      {0.3, -0.52440051270804078404},    {0.5, 0.0},
+      {0.95, 1.6448536269514727149},     {0.975, 1.9599639845400542355},
       {0.999, 3.0902323061678135415},
   };
   for (const auto& c : cases) {
@@ -87,13 +87,13 @@ TEST(NormalQuantile, IsExactlyAntisymmetricAndMonotone) {
 
 TEST(Samplers, FirstDrawsAreGolden) {
   RandomStream exponential(1, 0, 1);
-  for (const double x : {0.3507004254220778, 0.9517444217793346, 0.22882028397745133,
-                         3.022179726592145}) {
+  for (const double x :
+       {0.3507004254220778, 0.9517444217793346, 0.22882028397745133, 3.022179726592145}) {
     EXPECT_DOUBLE_EQ(sample_exponential(exponential, 2.0), x);
   }
   RandomStream normal(1, 0, 2);
-  for (const double x : {0.022432434305597482, -1.6782439156877715, 0.34005934903203205,
-                         -0.7272661026967744}) {
+  for (const double x :
+       {0.022432434305597482, -1.6782439156877715, 0.34005934903203205, -0.7272661026967744}) {
     EXPECT_DOUBLE_EQ(sample_standard_normal(normal), x);
   }
   RandomStream gamma(1, 0, 3);
@@ -184,7 +184,8 @@ TEST(Samplers, LognormalHasTheMomentsOfItsLogAndItsMean) {
   ASSERT_EQ(fit_lognormal_median_sigma(40000, 0.9, &cargo), FitError::ok);
   const auto samples = draw(50000, [&] { return sample_lognormal(stream, cargo); });
   std::vector<double> logs(samples.size());
-  std::transform(samples.begin(), samples.end(), logs.begin(), [](double x) { return std::log(x); });
+  std::transform(samples.begin(), samples.end(), logs.begin(),
+                 [](double x) { return std::log(x); });
   expect_moments(logs, cargo.mu, 0.81, 3 * 0.81 * 0.81);
   // The mean itself: standard error sqrt((e^{s^2} - 1) e^{2 mu + s^2} / n).
   const double mean = lognormal_mean(cargo);
@@ -324,13 +325,13 @@ TEST(LognormalFit, MixtureKeepsTheOverallMean) {
       {9.9, 0.6, -0.1, 50, 0.3, FitError::weight_out_of_range},
       {9.9, 0.6, 0.075, 0, 0.3, FitError::median_not_positive},
       {9.9, 0.6, 0.2, 50, 0.3, FitError::tail_too_heavy_for_mean},  // 0.2 x 52.3 > 9.9.
-      {9.9, 0.6, 0.0, 50, 0.3, FitError::ok},                        // No tail at all.
+      {9.9, 0.6, 0.0, 50, 0.3, FitError::ok},                       // No tail at all.
   };
   for (const auto& c : cases) {
     LognormalMixture fit = border;
-    EXPECT_EQ(fit_lognormal_mixture(c.mean, c.body_sigma, c.weight, c.tail_median,
-                                    c.tail_sigma, &fit),
-              c.error)
+    EXPECT_EQ(
+        fit_lognormal_mixture(c.mean, c.body_sigma, c.weight, c.tail_median, c.tail_sigma, &fit),
+        c.error)
         << fit_error_name(c.error);
   }
 }
@@ -353,8 +354,7 @@ TEST(Samplers, MixtureAndTruncatedVariantsFitTheirCdf) {
   const Lognormal cargo{.mu = std::log(40000.0), .sigma = 0.9};
   const double value_cap = 100000;
   const double cargo_mass = lognormal_cdf(cargo, value_cap);
-  const auto capped =
-      draw(n, [&] { return sample_lognormal_truncated(stream, cargo, value_cap); });
+  const auto capped = draw(n, [&] { return sample_lognormal_truncated(stream, cargo, value_cap); });
   EXPECT_LE(*std::max_element(capped.begin(), capped.end()), value_cap);
   expect_ks_fits(capped,
                  [&](double x) { return std::min(lognormal_cdf(cargo, x) / cargo_mass, 1.0); });
@@ -503,8 +503,7 @@ TEST(Copula, LargePoolLossQuantileMatchesReferenceValuesAndTheSimulation) {
   EXPECT_NEAR(vasicek_loss_quantile(0.01, 0.12, 0.999), 0.090325831326065272963, 1e-14);
   EXPECT_NEAR(vasicek_loss_quantile(0.05, 0.3, 0.99), 0.32887421008278419862, 1e-14);
   for (const double alpha : {0.5, 0.9, 0.99, 0.999}) {
-    EXPECT_NEAR(vasicek_loss_cdf(vasicek_loss_quantile(0.05, 0.3, alpha), 0.05, 0.3), alpha,
-                1e-12);
+    EXPECT_NEAR(vasicek_loss_cdf(vasicek_loss_quantile(0.05, 0.3, alpha), 0.05, 0.3), alpha, 1e-12);
   }
   // The loss fraction of a large pool given Z exceeds its 99 % quantile in 1 % of periods
   // (a binomial count: within 5 standard errors).

@@ -30,9 +30,8 @@ TEST(RandomStream, KeyAndFirstDrawsAreGolden) {
   EXPECT_EQ(random_stream_key(42, 1, 7), 0x3a1f57b0643d84c2ull);
 
   RandomStream stream(42, 1, 7);
-  const uint64_t expected[] = {0x975a160bdec9e237ull, 0xc88789e34910df36ull,
-                               0x7a33f3075232bc92ull, 0x443c6025f79a4319ull,
-                               0x0c6f80f23aee3541ull};
+  const uint64_t expected[] = {0x975a160bdec9e237ull, 0xc88789e34910df36ull, 0x7a33f3075232bc92ull,
+                               0x443c6025f79a4319ull, 0x0c6f80f23aee3541ull};
   for (const uint64_t value : expected) EXPECT_EQ(stream.next(), value);
 
   RandomStream other(1, 0, 0);
@@ -68,8 +67,17 @@ TEST(RandomStream, EveryNameGivesADifferentSequence) {
     uint64_t replication;
     uint64_t stream_id;
   } names[] = {
-      {42, 1, 7}, {42, 7, 1}, {7, 1, 42}, {42, 1, 8}, {42, 2, 7}, {43, 1, 7},
-      {0, 0, 0},  {0, 0, 1},  {0, 1, 0},  {1, 0, 0},  {~0ull, ~0ull, ~0ull},
+      {42, 1, 7},
+      {42, 7, 1},
+      {7, 1, 42},
+      {42, 1, 8},
+      {42, 2, 7},
+      {43, 1, 7},
+      {0, 0, 0},
+      {0, 0, 1},
+      {0, 1, 0},
+      {1, 0, 0},
+      {~0ull, ~0ull, ~0ull},
   };
   for (size_t i = 0; i < std::size(names); ++i) {
     for (size_t j = i + 1; j < std::size(names); ++j) {

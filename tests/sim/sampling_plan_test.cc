@@ -94,10 +94,12 @@ TEST(FullGrid, RefusesParametersWithTheSpecificCode) {
 // The stratum of x among n over the range, by the edges the header defines.
 size_t stratum_of(const ParameterRange& range, size_t n, double x) {
   for (size_t s = 0; s < n; ++s) {
-    const double low = range.low + (range.high - range.low) * (static_cast<double>(s) / static_cast<double>(n));
-    const double high =
-        s + 1 == n ? range.high
-                   : range.low + (range.high - range.low) * (static_cast<double>(s + 1) / static_cast<double>(n));
+    const double low =
+        range.low + (range.high - range.low) * (static_cast<double>(s) / static_cast<double>(n));
+    const double high = s + 1 == n
+                            ? range.high
+                            : range.low + (range.high - range.low) *
+                                              (static_cast<double>(s + 1) / static_cast<double>(n));
     if (low <= x && x < high) return s;
   }
   ADD_FAILURE() << x << " is in no stratum";
@@ -120,13 +122,12 @@ void expect_stratified(const SamplingPlan& plan, std::span<const ParameterRange>
 }
 
 TEST(LatinHypercube, EachStratumHoldsExactlyOnePointPerDimension) {
-  const ParameterRange ranges[] = {
-      {"tail_weight", 0.05, 0.10},
-      {"border_time_shift_h", -5, 5},
-      {"movements_per_day", 100, 1000},
-      {"awkward", -0.7, 2.3},
-      {"tiny", 1, 1 + 1e-12},  // 4,500 ulps: strata a few ulps wide, rounding must not leak.
-  };
+  const ParameterRange ranges[] =
+      {
+          {"tail_weight", 0.05, 0.10},      {"border_time_shift_h", -5, 5},
+          {"movements_per_day", 100, 1000}, {"awkward", -0.7, 2.3},
+          {"tiny", 1, 1 + 1e-12},  // 4,500 ulps: strata a few ulps wide, rounding must not leak.
+      };
   for (const size_t n : {size_t{1}, size_t{2}, size_t{7}, size_t{50}, size_t{1000}}) {
     RandomStream stream(30, 0, n);
     SamplingPlan plan;

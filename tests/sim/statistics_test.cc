@@ -80,11 +80,11 @@ TEST(StudentT975, MatchesTextbookAndReferenceValues) {
     double t;
     double relative_tolerance;
   } reference[] = {
-      {1, 12.706204736174704646, 1e-16},     {3, 3.1824463052837095927, 1e-16},
-      {17, 2.1098155778333170859, 1e-16},    {30, 2.0422724563012383100, 1e-16},
-      {31, 2.0395134463964085, 1.3e-8},      {40, 2.0210753903062734, 4e-9},
-      {60, 2.0002978220142605, 5e-10},       {120, 1.9799304050824408, 2e-11},
-      {1000, 1.9623390808264085, 1e-15},     {1000000, 1.959966356814107, 1e-15},
+      {1, 12.706204736174704646, 1e-16},  {3, 3.1824463052837095927, 1e-16},
+      {17, 2.1098155778333170859, 1e-16}, {30, 2.0422724563012383100, 1e-16},
+      {31, 2.0395134463964085, 1.3e-8},   {40, 2.0210753903062734, 4e-9},
+      {60, 2.0002978220142605, 5e-10},    {120, 1.9799304050824408, 2e-11},
+      {1000, 1.9623390808264085, 1e-15},  {1000000, 1.959966356814107, 1e-15},
   };
   for (const auto& c : reference) {
     EXPECT_NEAR(student_t_975(c.df), c.t, c.t * c.relative_tolerance) << c.df;
@@ -163,8 +163,8 @@ TEST(PairedDifference, IsFarNarrowerThanSeparateIntervalsUnderCommonRandomNumber
   const ConfidenceInterval paired = paired_difference_95(national, regional);
   EXPECT_TRUE(paired.contains(1.0));
   EXPECT_GT(paired.lower(), 0.0);  // The saving is significant...
-  const double separate = confidence_interval_95(national).half_width +
-                          confidence_interval_95(regional).half_width;
+  const double separate =
+      confidence_interval_95(national).half_width + confidence_interval_95(regional).half_width;
   EXPECT_LT(paired.half_width * 10, separate);  // ...which separate intervals could not show.
 }
 
@@ -180,10 +180,10 @@ TEST(QuantileSorted, IsHyndmanFanType7) {
     double p;
     double quantile;
   } cases[] = {
-      {four, 0.0, 1.0},  {four, 0.25, 1.75}, {four, 0.5, 2.5},   {four, 1.0, 4.0},
-      {ten, 0.9, 9.1},   // R: quantile(1:10, 0.9).
-      {numpy, 0.4, 3.8},  // NumPy: percentile([1, 3, 7, 15], 40).
-      {one, 0.0, 42.0},  {one, 0.73, 42.0}, {one, 1.0, 42.0},
+      {four, 0.0, 1.0},  {four, 0.25, 1.75}, {four, 0.5, 2.5},
+      {four, 1.0, 4.0},  {ten, 0.9, 9.1},  // R: quantile(1:10, 0.9).
+      {numpy, 0.4, 3.8},                   // NumPy: percentile([1, 3, 7, 15], 40).
+      {one, 0.0, 42.0},  {one, 0.73, 42.0},  {one, 1.0, 42.0},
   };
   for (const auto& c : cases) {
     EXPECT_DOUBLE_EQ(quantile_sorted(c.sorted, c.p), c.quantile) << c.p;
@@ -206,14 +206,14 @@ TEST(TailRisk, ConstructedSamples) {
     double value_at_risk;
     double expected_shortfall;
   } cases[] = {
-      {&hundred, 0.95, 95, 98},      // (96 + ... + 100) / 5.
-      {&hundred, 0.99, 99, 100},     // The single worst loss; 100 x 0.99 counts as 99.
-      {&hundred, 0.975, 98, 99.2},   // (99 + 100 + 0.5 x 98) / 2.5.
-      {&hundred, 0.999, 100, 100},   // Beyond the sample's resolution: the maximum.
-      {&hundred, 0.5, 50, 75.5},     // The mean of 51..100.
-      {&pool, 0.99, 0, 5500},        // VaR sees none of the losses; ES sees them all.
-      {&pool, 0.995, 5000, 8000},    // The 995th smallest, and the mean of the worst 5.
-      {&pool, 0.999, 9000, 10000},   // 1000 x 0.999 counts as 999.
+      {&hundred, 0.95, 95, 98},     // (96 + ... + 100) / 5.
+      {&hundred, 0.99, 99, 100},    // The single worst loss; 100 x 0.99 counts as 99.
+      {&hundred, 0.975, 98, 99.2},  // (99 + 100 + 0.5 x 98) / 2.5.
+      {&hundred, 0.999, 100, 100},  // Beyond the sample's resolution: the maximum.
+      {&hundred, 0.5, 50, 75.5},    // The mean of 51..100.
+      {&pool, 0.99, 0, 5500},       // VaR sees none of the losses; ES sees them all.
+      {&pool, 0.995, 5000, 8000},   // The 995th smallest, and the mean of the worst 5.
+      {&pool, 0.999, 9000, 10000},  // 1000 x 0.999 counts as 999.
   };
   for (const auto& c : cases) {
     const TailRisk risk = tail_risk_sorted(*c.losses, c.alpha);
@@ -318,12 +318,12 @@ TEST(Histogram, EdgesAreExactAndEdgeValuesGoUp) {
   EXPECT_EQ(histogram.bin_low(0), 0.0);
   EXPECT_EQ(histogram.bin_high(9), 1.0);
 
-  histogram.add(0.3);                        // On the edge between bins 2 and 3: bin 3.
-  histogram.add(std::nextafter(0.3, 0.0));   // Just below it: bin 2.
-  histogram.add(0.0);                        // The lower bound is inside.
-  histogram.add(1.0);                        // The upper bound is overflow.
-  histogram.add(-0.1, 2.5);                  // Underflow, weighted.
-  histogram.add(0.95, 0.0);                  // Zero weight is allowed.
+  histogram.add(0.3);                       // On the edge between bins 2 and 3: bin 3.
+  histogram.add(std::nextafter(0.3, 0.0));  // Just below it: bin 2.
+  histogram.add(0.0);                       // The lower bound is inside.
+  histogram.add(1.0);                       // The upper bound is overflow.
+  histogram.add(-0.1, 2.5);                 // Underflow, weighted.
+  histogram.add(0.95, 0.0);                 // Zero weight is allowed.
   EXPECT_EQ(histogram.bin_weight(3), 1.0);
   EXPECT_EQ(histogram.bin_weight(2), 1.0);
   EXPECT_EQ(histogram.bin_weight(0), 1.0);
