@@ -46,4 +46,27 @@ void IdTable::remove_last(u128 id) {
   size_ -= 1;
 }
 
+bool IdTable::remove(u128 id) {
+  KERVAN_ASSERT(id != 0);
+  uint64_t hole = bucket_of(id);
+  while (key_at(hole) != id) {
+    if (key_at(hole) == 0) return false;
+    hole = (hole + 1) & mask_;
+  }
+  // Backward shift: walk the run after the hole; an entry whose home bucket does not lie
+  // cyclically within (hole, here] would no longer be found past the hole, so it moves into it.
+  for (uint64_t here = (hole + 1) & mask_;; here = (here + 1) & mask_) {
+    const u128 key = key_at(here);
+    if (key == 0) break;
+    const uint64_t home = bucket_of(key);
+    const bool home_after_hole = ((here - home) & mask_) < ((here - hole) & mask_);
+    if (home_after_hole) continue;
+    set(hole, key, value_at(here));
+    hole = here;
+  }
+  set(hole, 0, 0);
+  size_ -= 1;
+  return true;
+}
+
 }  // namespace kervan

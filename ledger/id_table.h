@@ -1,8 +1,9 @@
 // Fixed-capacity hash index from a 128-bit id to a 32-bit slot, allocated once at start-up.
 // Open addressing with linear probing; id 0 marks an empty bucket (0 is never a valid id).
 // Each bucket is 20 bytes, key and value together, so that one cache miss serves both.
-// Removal is LIFO only (`remove_last`), which is all a linked-chain rollback needs and keeps
-// probing correct without tombstones. Lookups never depend on iteration order, so the
+// Removal without tombstones: `remove_last` (LIFO, all a linked-chain rollback needs, restoring
+// the table bucket for bucket) and `remove` (any id, by backward-shift deletion: the entries
+// after it in its probe run move back, so every probe still finds its id). Lookups never depend on iteration order, so the
 // per-process seed (against crafted colliding ids) does not affect determinism.
 #pragma once
 
@@ -49,6 +50,9 @@ class IdTable {
   // Removes `id`, which must be the most recently inserted id still present. Removing in
   // reverse order of insertion restores the table exactly, bucket for bucket.
   void remove_last(u128 id);
+  // Removes `id` wherever it was inserted; false (and nothing changed) when it is not present.
+  // REQUIRES: id != 0.
+  bool remove(u128 id);
 
   [[nodiscard]] uint32_t size() const { return size_; }
   [[nodiscard]] uint32_t entries_max() const { return entries_max_; }

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <map>
 #include <vector>
+
+#include "core/random.h"
 
 namespace kervan {
 namespace {
@@ -27,6 +31,36 @@ TEST(IdTable, RemovingInReverseOrderRestoresEveryLookup) {
   for (uint32_t i = 33; i <= 64; ++i) EXPECT_EQ(table.find(i), IdTable::value_none) << i;
   for (uint32_t i = 33; i <= 64; ++i) table.insert(i, i + 1000);
   for (uint32_t i = 33; i <= 64; ++i) EXPECT_EQ(table.find(i), i + 1000) << i;
+}
+
+// Removal in any order, at full load (long probe runs that wrap around the end of the table),
+// checked against a map after every step; freed room is reused.
+TEST(IdTable, RemovingAnyIdKeepsEveryOtherLookup) {
+  constexpr uint32_t capacity = 512;
+  IdTable table(capacity, 9);
+  std::map<u128, uint32_t> model;
+  SplitMix64 random(3);
+  uint32_t next = 1;
+  for (int round = 0; round < 20'000; ++round) {
+    const bool insert = model.size() < capacity && (model.empty() || random.below(2) == 0);
+    if (insert) {
+      const u128 id = make_u128(random.below(4), random.next() | 1);
+      if (model.count(id) != 0) continue;
+      table.insert(id, next);
+      model[id] = next++;
+    } else {
+      auto it = model.begin();
+      std::advance(it, static_cast<long>(random.below(model.size())));
+      ASSERT_TRUE(table.remove(it->first));
+      EXPECT_FALSE(table.remove(it->first));  // Gone: a second removal finds nothing.
+      model.erase(it);
+    }
+    ASSERT_EQ(table.size(), model.size());
+    if (round % 97 == 0) {
+      for (const auto& [id, value] : model) ASSERT_EQ(table.find(id), value);
+    }
+  }
+  for (const auto& [id, value] : model) EXPECT_EQ(table.find(id), value);
 }
 
 TEST(IdTable, SeedChangesPlacementButNotResults) {
