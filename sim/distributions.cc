@@ -13,7 +13,7 @@ constexpr double half_log_2pi = 0.91893853320467274178;  // log(2 pi) / 2
 constexpr double z95 = 1.64485362695147271;              // Phi^-1(0.95)
 
 // Rejection loops: each attempt is accepted with probability at least 0.78 (polar), 0.95
-// (gamma, shape >= 1) or 0.89 (PTRS), so these bounds fail only for a broken generator.
+// (gamma, shape >= 1) or 0.75 (PTRS), so these bounds fail only for a broken generator.
 constexpr int polar_attempts_max = 256;
 constexpr int gamma_attempts_max = 256;
 constexpr int ptrs_attempts_max = 256;

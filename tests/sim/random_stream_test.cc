@@ -172,7 +172,7 @@ TEST(RandomStream, Uniform01HasTheMomentsOfTheUniformAndBalancedBits) {
   EXPECT_NEAR(mean, 0.5, 5 * 0.2887 / std::sqrt(draws));
   EXPECT_NEAR(variance, 1.0 / 12, 5 * 0.00024);
   // Each bit is set half the time: 5 standard errors of a count of draws fair coins.
-  for (const int count : ones) EXPECT_NEAR(count, draws / 2, 5 * std::sqrt(draws / 4.0));
+  for (const int count : ones) EXPECT_NEAR(count, draws / 2.0, 5 * std::sqrt(draws / 4.0));
 }
 
 TEST(RandomStream, UniformScalesIntoTheRange) {

@@ -118,7 +118,7 @@ TEST(ConfidenceInterval, KnownSampleAndOneObservation) {
 }
 
 // Of many intervals from independent normal samples of size n, 95 % contain the true mean. With
-// n = 3 a normal quantile (1.96) instead of t (4.30) would cover only about 82 %.
+// n = 3 a normal quantile (1.96) instead of t (4.30) would cover only about 81 %.
 TEST(ConfidenceInterval, CoversTheMean95PercentOfTheTime) {
   for (const size_t n : {size_t{3}, size_t{10}, size_t{40}}) {
     RandomStream stream(21, 0, n);
