@@ -16,7 +16,8 @@ namespace {
 
 // Reference values of Phi and Phi^-1 are 20-digit values from mpmath (40-digit arithmetic).
 // Golden draws come from an independent Python transcription of each algorithm over the same
-// stream: they pin the algorithms, so any change of method shows here (update on purpose only).
+// stream (tests/sim/golden_values.py): they pin the algorithms, so any change of method shows
+// here (update on purpose only).
 
 TEST(NormalCdf, MatchesReferenceValues) {
   const struct {

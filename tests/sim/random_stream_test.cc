@@ -10,8 +10,9 @@ namespace kervan {
 namespace {
 
 // Golden values below come from an independent Python transcription of the published
-// algorithms (xoshiro256** 1.0, SplitMix64, FNV-1a 64). Any change of generator, seeding or
-// scaling changes them, and with them every simulation result: update them only on purpose.
+// algorithms (xoshiro256** 1.0, SplitMix64, FNV-1a 64; tests/sim/golden_values.py). Any change
+// of generator, seeding or scaling changes them, and with them every simulation result: update
+// them only on purpose.
 
 TEST(RandomStream, MatchesTheXoshiro256StarStarReferenceVector) {
   // The state {1, 2, 3, 4} is the reference implementation's own test vector.

@@ -140,7 +140,7 @@ TEST(LatinHypercube, EachStratumHoldsExactlyOnePointPerDimension) {
 }
 
 TEST(LatinHypercube, FirstPointsAreGolden) {
-  // From an independent Python transcription (Fisher-Yates with below(), then uniform01()).
+  // From tests/sim/golden_values.py (Fisher-Yates with below(), then uniform01()).
   const ParameterRange ranges[] = {{"a", 0, 1}, {"b", -5, 5}, {"c", 100, 200}};
   RandomStream stream(1, 0, 9);
   SamplingPlan plan;
