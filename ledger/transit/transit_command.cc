@@ -49,7 +49,7 @@ bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out)
   TransitCommand c;
   const uint8_t operation = r.u8();
   c.actor = PartyId{r.u64()};
-  if (!r.ok() || operation < 1 || operation > 16) return false;
+  if (!r.ok() || operation < 1 || operation > 17) return false;
   c.operation = static_cast<TransitOperation>(operation);
   bool ok = true;
   switch (c.operation) {
@@ -105,6 +105,8 @@ TransitResult apply_transit_command(TransitLedger& ledger, uint64_t now_ns,
     case TransitOperation::settle_claims: return ledger.settle_claims(now_ns, c.actor);
     case TransitOperation::distribute_union_duties:
       return ledger.distribute_union_duties(now_ns, c.actor, c.distribution);
+    case TransitOperation::archive_movement:
+      return ledger.archive_movement(now_ns, c.actor, c.mrn);
   }
   KERVAN_UNREACHABLE();
 }

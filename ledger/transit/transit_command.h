@@ -29,6 +29,7 @@ enum class TransitOperation : uint8_t {
   record_claim_paid = 14,
   settle_claims = 15,
   distribute_union_duties = 16,
+  archive_movement = 17,
 };
 
 // The fields a step uses; the others stay default.

@@ -146,6 +146,7 @@ TransitLedger::TransitLedger(const TransitConfig& config)
       guarantee_ids_(config.guarantees_max, config.hash_seed + 1),
       movements_(config.movements_max),
       movement_ids_(config.movements_max, config.hash_seed + 2),
+      free_movement_slots_(config.movements_max),
       duties_(size_t{itinerary_max} * config.currencies_max * 16) {
   // Accounts: funding per provider and currency, cover per guarantee, up to 9 per movement,
   // receivable per country, provider and currency, collected per country and currency.
@@ -157,10 +158,15 @@ TransitLedger::TransitLedger(const TransitConfig& config)
   const uint64_t transfers = uint64_t{config.guarantees_max} * 4 +
                              uint64_t{config.movements_max} * guarantee_references_max * 4;
   KERVAN_ASSERT(accounts < ledger_records_max && transfers < ledger_records_max);
+  const uint32_t accounts_max = config.ledger_accounts_max != 0 ? config.ledger_accounts_max
+                                                                : static_cast<uint32_t>(accounts);
+  const uint32_t transfers_max = config.ledger_transfers_max != 0
+                                     ? config.ledger_transfers_max
+                                     : static_cast<uint32_t>(transfers);
   ledger_ = std::make_unique<StateMachine>(LedgerConfig{
-      .accounts_max = static_cast<uint32_t>(accounts),
-      .transfers_max = static_cast<uint32_t>(transfers),
-      .failed_ids_max = static_cast<uint32_t>(transfers / 4 + 16),
+      .accounts_max = accounts_max,
+      .transfers_max = transfers_max,
+      .failed_ids_max = transfers_max / 4 + 16,
       .hash_seed = config.hash_seed});
 }
 
@@ -469,7 +475,7 @@ bool same_declaration(const Declaration& a, const Declaration& b) {
 }
 
 TransitResult validate_declaration(const Declaration& d, Currency base_currency) {
-  if (d.itinerary_count < 2 || d.itinerary_count > itinerary_max) return TR::itinerary_invalid;
+  if (d.itinerary_count < 1 || d.itinerary_count > itinerary_max) return TR::itinerary_invalid;
   for (size_t i = 0; i < d.itinerary_count; ++i) {
     if (d.itinerary[i].empty()) return TR::itinerary_invalid;
     if (d.duties[i].currency() != base_currency || d.duties[i].minor() < 0) {
@@ -524,15 +530,24 @@ TransitResult TransitLedger::declare_movement(uint64_t now_ns, PartyId actor,
       invalid != TR::ok) {
     return invalid;
   }
-  if (movements_.full()) return TR::capacity_reached;
-  const auto index = static_cast<uint32_t>(movements_.size());
-  Movement record;
+  if (movements_.full() && free_movement_slots_.empty()) return TR::capacity_reached;
+  if (movements_declared_ == UINT32_MAX) return TR::capacity_reached;  // Numbers are u32.
+  uint32_t index = 0;
+  if (free_movement_slots_.empty()) {
+    index = static_cast<uint32_t>(movements_.size());
+    movements_.push_back(Movement{});
+  } else {
+    index = free_movement_slots_[free_movement_slots_.size() - 1];
+    free_movement_slots_.pop_back();
+  }
+  Movement& record = movements_[index];
+  record = Movement{};
   record.declaration = declaration;
   record.index = index;
+  record.number = movements_declared_++;
   record.declared_ns = now_ns;
-  movements_.push_back(record);
   movement_ids_.insert(mrn_key(declaration.mrn), index);
-  remember(movements_.back(), MovementEvent::declared, actor, now_ns);
+  remember(record, MovementEvent::declared, actor, now_ns);
   return TR::ok;
 }
 
@@ -623,11 +638,11 @@ TransitResult TransitLedger::release_movement(uint64_t now_ns, PartyId actor, co
   m->release_attempts += 1;
   for (size_t i = 0; i < d.references_count; ++i) {
     const Guarantee* g = guarantee(d.references[i].grn);
-    accounts[i] = make_account(movement_account(m->index, i), currency,
+    accounts[i] = make_account(movement_account(m->number, i), currency,
                                AccountKind::movement_cover);
     reservations[i] = make_transfer(
-        transfer_id(TransferCode::reserve, m->index, m->release_attempts, uint32_t(i)),
-        cover_account(g->index), movement_account(m->index, i),
+        transfer_id(TransferCode::reserve, m->number, m->release_attempts, uint32_t(i)),
+        cover_account(g->index), movement_account(m->number, i),
         d.references[i].amount_concerned.minor(), currency, TransferCode::reserve,
         flags_of(TransferFlags::pending));
   }
@@ -716,9 +731,9 @@ TransitResult TransitLedger::void_reservations(uint64_t now_ns, Movement& m, uin
   for (size_t i = 0; i < d.references_count; ++i) {
     if ((mask & (1u << i)) == 0) continue;
     const auto local = static_cast<uint32_t>(i);
-    const u128 pending = transfer_id(TransferCode::reserve, m.index, m.release_attempts, local);
+    const u128 pending = transfer_id(TransferCode::reserve, m.number, m.release_attempts, local);
     voids[count++] = make_resolve(
-        transfer_id(TransferCode::release_reservation, m.index, m.release_attempts, local),
+        transfer_id(TransferCode::release_reservation, m.number, m.release_attempts, local),
         pending, d.references[i].amount_concerned.minor(), false);
   }
   if (count == 0) return TR::ok;
@@ -807,6 +822,25 @@ TransitResult TransitLedger::write_off(uint64_t now_ns, PartyId actor, const Mrn
                     MovementEvent::written_off);
 }
 
+TransitResult TransitLedger::archive_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
+  (void)now_ns;
+  if (const TR result = role_check(actor, PartyRole::operator_); result != TR::ok) return result;
+  Movement* m = find_movement(mrn);
+  if (m == nullptr) return TR::movement_not_found;
+  if (m->state != MovementState::written_off && m->state != MovementState::cancelled &&
+      m->state != MovementState::claim_paid) {
+    return TR::movement_state_not_allowed;
+  }
+  const uint32_t index = m->index;
+  const bool removed = movement_ids_.remove(mrn_key(mrn));
+  KERVAN_ASSERT(removed);
+  *m = Movement{};
+  m->index = index;
+  m->state = MovementState::archived;
+  free_movement_slots_.push_back(index);
+  return TR::ok;
+}
+
 TransitResult TransitLedger::record_incident(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
   Movement* m = find_movement(mrn);
   if (m == nullptr) return TR::movement_not_found;
@@ -879,9 +913,9 @@ TransitResult TransitLedger::raise_claim(uint64_t now_ns, PartyId actor, const M
     if ((held & (1u << i)) == 0) continue;
     const Guarantee* g = guarantee(d.references[i].grn);
     const auto local = static_cast<uint32_t>(i);
-    const u128 pending = transfer_id(TransferCode::reserve, m->index, m->release_attempts, local);
+    const u128 pending = transfer_id(TransferCode::reserve, m->number, m->release_attempts, local);
     const u128 resolve_id =
-        transfer_id(TransferCode::claim_draw, m->index, m->release_attempts, local);
+        transfer_id(TransferCode::claim_draw, m->number, m->release_attempts, local);
     transfers[count++] = draws[i] > 0
         ? make_resolve(resolve_id, pending, draws[i], true)
         : make_resolve(resolve_id, pending, d.references[i].amount_concerned.minor(), false);
@@ -889,8 +923,8 @@ TransitResult TransitLedger::raise_claim(uint64_t now_ns, PartyId actor, const M
     const u128 receivable = receivable_account(country, g->spec.provider, currency);
     accounts[accounts_count++] = make_account(receivable, currency, AccountKind::country_receivable);
     transfers[count++] = make_transfer(
-        transfer_id(TransferCode::claim_to_receivable, m->index, m->release_attempts, local),
-        movement_account(m->index, i), receivable, draws[i], currency,
+        transfer_id(TransferCode::claim_to_receivable, m->number, m->release_attempts, local),
+        movement_account(m->number, i), receivable, draws[i], currency,
         TransferCode::claim_to_receivable);
   }
   accounts[accounts_count++] =
@@ -947,7 +981,7 @@ TransitResult TransitLedger::record_claim_paid(uint64_t now_ns, PartyId actor, c
     const uint16_t bit = static_cast<uint16_t>(1u << i);
     if (draws[i] == 0 || g->spec.provider != actor || (m->paid_references & bit) != 0) continue;
     payments[count++] = make_transfer(
-        transfer_id(TransferCode::claim_paid, m->index, m->release_attempts, uint32_t(i)),
+        transfer_id(TransferCode::claim_paid, m->number, m->release_attempts, uint32_t(i)),
         receivable_account(m->claim_country, actor, currency),
         collected_account(m->claim_country, currency), draws[i], currency,
         TransferCode::claim_paid);

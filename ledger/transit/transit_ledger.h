@@ -23,10 +23,14 @@ namespace kervan {
 struct TransitConfig {
   uint32_t parties_max = 0;
   uint32_t guarantees_max = 0;
-  uint32_t movements_max = 0;
+  uint32_t movements_max = 0;  // Live at once: archived movements free their slot.
   uint32_t currencies_max = 4;  // Distinct currencies of guarantees (funding accounts).
   Currency base_currency = Currency::eur;
   uint64_t hash_seed = 0;
+  // The core ledger's capacities; 0 sizes them for movements_max movements of nine references
+  // each, never archived (the worst case). A simulation of a year sets them from its traffic.
+  uint32_t ledger_accounts_max = 0;
+  uint32_t ledger_transfers_max = 0;
 };
 
 // A guarantee's cover, read from its ledger account.
@@ -90,6 +94,11 @@ class TransitLedger {
   TransitResult raise_claim(uint64_t now_ns, PartyId actor, const Mrn& mrn, Amount amount);
   // The provider of the claimed guarantees has paid the country.
   TransitResult record_claim_paid(uint64_t now_ns, PartyId actor, const Mrn& mrn);
+  // The operator archives a finished movement (written off, cancelled, or claim paid): it
+  // leaves the live tables and its slot is reused; its accounts and transfers stay in the core
+  // and its steps in the journal. Queries no longer find it (movement_not_found), and usage
+  // and duty statements by period cover live movements only.
+  TransitResult archive_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn);
 
   // Settlement at a cut-off (docs/settlement.md). The provider pays every claim drawn on its
   // guarantees and not yet paid (nothing_to_settle when there is none).
@@ -110,7 +119,12 @@ class TransitLedger {
   // of the guarantee's stored access codes? (Argon2id: tens of milliseconds.)
   bool access_code_matches(const Grn& grn, std::string_view code) const;
   std::span<const Guarantee> guarantees() const { return guarantees_; }
+  // Every slot, live or archived (state archived): skip those.
   std::span<const Movement> movements() const { return movements_; }
+  uint32_t movements_declared() const { return movements_declared_; }
+  uint32_t movements_live() const {
+    return static_cast<uint32_t>(movements_.size() - free_movement_slots_.size());
+  }
   std::span<const DutyLedger> duty_ledgers() const { return duties_; }
   const StateMachine& ledger() const { return *ledger_; }
 
@@ -148,6 +162,8 @@ class TransitLedger {
   IdTable guarantee_ids_;
   FixedVector<Movement> movements_;
   IdTable movement_ids_;
+  FixedVector<uint32_t> free_movement_slots_;  // Archived slots, reused last freed first.
+  uint32_t movements_declared_ = 0;
   FixedVector<DutyLedger> duties_;
   uint32_t distributions_ = 0;  // Numbers the transfers of each union distribution.
 };

@@ -124,6 +124,7 @@ std::string_view movement_state_name(MovementState state) {
     case MovementState::enquiry: return "enquiry";
     case MovementState::claimed: return "claimed";
     case MovementState::claim_paid: return "claim_paid";
+    case MovementState::archived: return "archived";
   }
   return "unknown";
 }

@@ -13,22 +13,29 @@ namespace kervan {
 
 namespace {
 
-constexpr uint32_t transit_configuration_version = 1;
+// Version 1: 24 bytes (capacities, base currency). Version 2 appends the core ledger's
+// capacities (TransitConfig::ledger_*_max); a store of version 1 has them 0 (derived).
+constexpr uint32_t transit_configuration_version = 2;
 
 std::vector<uint8_t> encode_configuration(const TransitConfig& c) {
-  std::vector<uint8_t> bytes(24);
+  std::vector<uint8_t> bytes(32);
   store_u32_le(&bytes[0], transit_configuration_version);
   store_u32_le(&bytes[4], c.parties_max);
   store_u32_le(&bytes[8], c.guarantees_max);
   store_u32_le(&bytes[12], c.movements_max);
   store_u32_le(&bytes[16], c.currencies_max);
   store_u32_le(&bytes[20], currency_numeric(c.base_currency));
+  store_u32_le(&bytes[24], c.ledger_accounts_max);
+  store_u32_le(&bytes[28], c.ledger_transfers_max);
   return bytes;
 }
 
-// The inverse of encode_configuration(); false for bytes it did not write.
+// The inverse of encode_configuration() (either version); false for bytes it did not write.
 bool decode_configuration(const std::vector<uint8_t>& bytes, TransitConfig* c) {
-  if (bytes.size() != 24 || load_u32_le(&bytes[0]) != transit_configuration_version) return false;
+  const uint32_t version = bytes.size() >= 4 ? load_u32_le(&bytes[0]) : 0;
+  if (!(version == 1 && bytes.size() == 24) && !(version == 2 && bytes.size() == 32)) {
+    return false;
+  }
   const uint32_t numeric = load_u32_le(&bytes[20]);
   const std::optional<Currency> base =
       numeric <= UINT16_MAX ? currency_from_numeric(static_cast<uint16_t>(numeric)) : std::nullopt;
@@ -38,6 +45,8 @@ bool decode_configuration(const std::vector<uint8_t>& bytes, TransitConfig* c) {
   c->movements_max = load_u32_le(&bytes[12]);
   c->currencies_max = load_u32_le(&bytes[16]);
   c->base_currency = *base;
+  c->ledger_accounts_max = version == 2 ? load_u32_le(&bytes[24]) : 0;
+  c->ledger_transfers_max = version == 2 ? load_u32_le(&bytes[28]) : 0;
   return true;
 }
 
@@ -59,7 +68,16 @@ StoreStatus TransitStore::open(const TransitStoreOptions& options,
   std::vector<uint8_t> stored;
   const std::vector<uint8_t> proposed = encode_configuration(options.config);
   if (status.ok()) status = store->journal_->configuration(proposed, &stored);
-  if (status.ok() && stored != proposed) {
+  TransitConfig recorded;
+  const auto same = [](const TransitConfig& a, const TransitConfig& b) {
+    return a.parties_max == b.parties_max && a.guarantees_max == b.guarantees_max &&
+           a.movements_max == b.movements_max && a.currencies_max == b.currencies_max &&
+           a.base_currency == b.base_currency && a.ledger_accounts_max == b.ledger_accounts_max &&
+           a.ledger_transfers_max == b.ledger_transfers_max;
+  };
+  // A store of an earlier configuration version opens when its capacities are the same.
+  if (status.ok() && (!decode_configuration(stored, &recorded) ||
+                      !same(recorded, options.config))) {
     status = StoreStatus::error(StoreError::configuration_mismatch,
                                 "transit store " + options.path +
                                     " was created with other capacities or base currency");

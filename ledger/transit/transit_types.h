@@ -107,6 +107,7 @@ enum class MovementState : uint8_t {
   enquiry = 7,
   claimed = 8,
   claim_paid = 9,
+  archived = 10,  // A free slot: the movement left the live tables (archive_movement).
 };
 
 struct GuaranteeReference {
@@ -168,7 +169,9 @@ inline constexpr size_t movement_history_max = 32;
 
 struct Movement {
   Declaration declaration;
-  uint32_t index = 0;
+  uint32_t index = 0;        // Its slot in the table (reused once archived).
+  uint32_t number = 0;       // Declaration order from 0, never reused: numbers its accounts and
+                             // transfers in the core.
   MovementState state = MovementState::declared;
   uint64_t declared_ns = 0;
   uint64_t released_ns = 0;  // Lock date of the cover.

@@ -102,6 +102,70 @@ TEST_F(TransitSteps, RegisteringAGuaranteeFundsItsCoverAndIsIdempotent) {
   EXPECT_EQ(balance.reserved, eur(0));
 }
 
+// Archiving: only the operator, only finished movements; the slot is reused by the next
+// declaration, whose core accounts and transfers are numbered anew (no collision with the
+// archived movement's, which stay in the core).
+TEST(TransitArchive, AFinishedMovementLeavesTheTablesAndItsSlotIsReused) {
+  constexpr PartyId op{1}, prov{2}, princ{3}, kz{4};
+  uint64_t now = at(date(2026, 3, 2));
+  TransitLedger ledger{TransitConfig{
+      .parties_max = 8, .guarantees_max = 2, .movements_max = 1, .hash_seed = 1}};
+  for (const Party& p : {Party{op, PartyRole::operator_, {}},
+                         Party{prov, PartyRole::provider, Country::of("KZ")},
+                         Party{princ, PartyRole::principal, Country::of("KZ")},
+                         Party{kz, PartyRole::customs, Country::of("KZ")}}) {
+    ASSERT_EQ(ledger.register_party(now, p), TR::ok);
+  }
+  GuaranteeSpec g;
+  g.grn = make_grn(26, Country::of("KZ"), "ARCHIVE00001");
+  g.provider = prov;
+  g.principal = princ;
+  g.reference_amount = eur(10'000'00);
+  g.valid_from = date(2026, 1, 1);
+  g.valid_to = date(2026, 12, 31);
+  ASSERT_EQ(ledger.register_guarantee(now, prov, g), TR::ok);
+  const auto declaration = [&](const char* serial) {
+    Declaration d;
+    d.mrn = make_mrn(26, Country::of("KZ"), serial);
+    d.principal = princ;
+    d.itinerary_count = 1;
+    d.itinerary[0] = Country::of("KZ");
+    d.duties[0] = eur(6'000'00);
+    d.goods_count = 1;
+    d.goods[0] = GoodsLine{.hs6 = 870323, .value = eur(20'000'00)};
+    d.time_limit_ns = now + 8 * day_ns;
+    d.references_count = 1;
+    d.references[0] = GuaranteeReference{
+        .grn = g.grn, .amount_concerned = eur(6'000'00), .access_code_valid = true};
+    return d;
+  };
+  // Three movements one after the other through a table of one slot.
+  for (const char* serial : {"ARCHIVE00001", "ARCHIVE00002", "ARCHIVE00003"}) {
+    const Declaration d = declaration(serial);
+    ASSERT_EQ(ledger.declare_movement(now, princ, d), TR::ok) << serial;
+    EXPECT_EQ(ledger.declare_movement(now, princ, declaration("ARCHIVE00099")),
+              TR::capacity_reached);
+    EXPECT_EQ(ledger.archive_movement(now, op, d.mrn), TR::movement_state_not_allowed);
+    ASSERT_EQ(ledger.release_movement(now, kz, d.mrn), TR::ok);
+    EXPECT_EQ(ledger.archive_movement(now, op, d.mrn), TR::movement_state_not_allowed);
+    ASSERT_EQ(ledger.record_arrival(now, kz, d.mrn), TR::ok);
+    ASSERT_EQ(ledger.write_off(now, kz, d.mrn), TR::ok);
+    EXPECT_EQ(ledger.archive_movement(now, kz, d.mrn), TR::party_role_not_allowed);
+    ASSERT_EQ(ledger.archive_movement(now, op, d.mrn), TR::ok);
+    EXPECT_EQ(ledger.archive_movement(now, op, d.mrn), TR::movement_not_found);
+    EXPECT_EQ(ledger.movement(d.mrn), nullptr);
+    EXPECT_EQ(ledger.movements_live(), 0u);
+    now += day_ns;
+  }
+  EXPECT_EQ(ledger.movements_declared(), 3u);
+  ASSERT_EQ(ledger.movements().size(), 1u);
+  EXPECT_EQ(ledger.movements()[0].state, MovementState::archived);
+  // Every reservation was resolved; the cover is whole again; the core still holds all three
+  // movements' accounts and transfers, and balances.
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(g.grn)).available, eur(10'000'00));
+  EXPECT_TRUE(check_invariants(ledger.ledger()).ok());
+}
+
 TEST_F(TransitSteps, RegistrationRefusals) {
   struct Case {
     const char* name;

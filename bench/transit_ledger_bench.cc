@@ -1,0 +1,92 @@
+// Movements per second through the transit ledger's domain steps, in memory: declare, release,
+// crossings, arrival and write-off of each movement on a regional guarantee (what the simulator
+// drives per simulated truck).
+//
+//   build/bench/kervan_transit_ledger_bench --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "ledger/transit/transit_ledger.h"
+
+namespace kervan {
+namespace {
+
+constexpr uint64_t day_ns = 86'400ull * 1'000'000'000ull;
+constexpr PartyId provider{1}, principal{2}, customs_kz{10}, customs_kg{11}, customs_uz{12};
+
+Amount eur(i128 minor) { return Amount::from_minor(minor, Currency::eur); }
+
+void BM_MovementLifeCycle(benchmark::State& state) {
+  const auto movements = static_cast<uint32_t>(state.range(0));
+  const uint32_t guarantees = 1000;
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto ledger = std::make_unique<TransitLedger>(TransitConfig{
+        .parties_max = 16, .guarantees_max = guarantees, .movements_max = movements,
+        .hash_seed = 7});
+    uint64_t now = static_cast<uint64_t>(Date::from_civil(2026, 3, 2)->days_since_epoch()) * day_ns;
+    for (const Party& p : {Party{provider, PartyRole::provider, Country::of("KZ")},
+                           Party{principal, PartyRole::principal, Country::of("CN")},
+                           Party{customs_kz, PartyRole::customs, Country::of("KZ")},
+                           Party{customs_kg, PartyRole::customs, Country::of("KG")},
+                           Party{customs_uz, PartyRole::customs, Country::of("UZ")}}) {
+      KERVAN_ASSERT(ledger->register_party(now, p) == TransitResult::ok);
+    }
+    std::vector<Grn> grns;
+    for (uint32_t g = 0; g < guarantees; ++g) {
+      char serial[13];
+      std::snprintf(serial, sizeof serial, "BENCH%07u", g % 10'000'000);
+      GuaranteeSpec s;
+      s.grn = make_grn(26, Country::of("KZ"), serial);
+      s.provider = provider;
+      s.principal = principal;
+      s.reference_amount = eur(i128{1'000'000'000'00});
+      s.valid_from = *Date::from_civil(2026, 1, 1);
+      s.valid_to = *Date::from_civil(2027, 12, 31);
+      KERVAN_ASSERT(ledger->register_guarantee(now, provider, s) == TransitResult::ok);
+      grns.push_back(s.grn);
+    }
+    Declaration d;
+    d.principal = principal;
+    d.itinerary_count = 3;
+    d.itinerary[0] = Country::of("KZ");
+    d.itinerary[1] = Country::of("KG");
+    d.itinerary[2] = Country::of("UZ");
+    for (size_t i = 0; i < 3; ++i) d.duties[i] = eur(2'000'00);
+    d.goods_count = 2;
+    d.goods[0] = GoodsLine{.hs6 = 870323, .value = eur(30'000'00)};
+    d.goods[1] = GoodsLine{.hs6 = 90240, .value = eur(5'000'00)};
+    d.references_count = 1;
+    state.ResumeTiming();
+    for (uint32_t m = 0; m < movements; ++m) {
+      char serial[13];
+      std::snprintf(serial, sizeof serial, "BENCH%07u", m % 10'000'000);
+      d.mrn = make_mrn(26, Country::of("KZ"), serial);
+      d.time_limit_ns = now + 8 * day_ns;
+      d.references[0] = GuaranteeReference{
+          .grn = grns[m % guarantees], .amount_concerned = eur(4'000'00), .access_code_valid = true};
+      bool ok = ledger->declare_movement(now, principal, d) == TransitResult::ok;
+      ok = ok && ledger->release_movement(now + 1, customs_kz, d.mrn) == TransitResult::ok;
+      ok = ok && ledger->record_crossing(now + 2, customs_kg, d.mrn, Country::of("KG")) ==
+                     TransitResult::ok;
+      ok = ok && ledger->record_arrival(now + 3, customs_uz, d.mrn) == TransitResult::ok;
+      ok = ok && ledger->write_off(now + 4, customs_kz, d.mrn) == TransitResult::ok;
+      KERVAN_ASSERT(ok);
+      now += 5;
+    }
+    state.PauseTiming();
+    ledger.reset();
+    state.ResumeTiming();
+  }
+  state.counters["movements_per_s"] =
+      benchmark::Counter(double(movements) * double(state.iterations()),
+                         benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_MovementLifeCycle)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace kervan
+
+BENCHMARK_MAIN();
