@@ -14,6 +14,10 @@ package ``python3-zmq``, which serves the system interpreter, so run scripts wit
     transfers = client.get_account_transfers(1, limit=10, reversed=True)
     counters = client.stats()
 
+Transit queries (operation transit_query) have their own module beside this one,
+``kervan_transit``: ``query_movement(client, mrn)``, ``query_exposure(client, provider)`` and
+the rest, with the answers as dataclasses.
+
 Every request is one frame: a 64-byte header (magic, version, operation, flags, status, count,
 request_id, body length, CRC32C of the body, reserved zeros, CRC32C of the header) and a body
 of fixed-size little-endian records. Replies are decoded with the same checks, in the same
@@ -41,6 +45,7 @@ __all__ = [
     "Account", "Transfer", "Reply", "Request", "KeyPair", "Client",
     "KervanError", "ProtocolError", "ServerError", "Busy",
     "encode_message", "decode_reply", "decode_request", "crc32c",
+    "encode_transit_body", "transit_body_parts", "encode_access_codes", "decode_access_codes",
     "OPERATIONS", "PROTOCOL_STATUSES", "CREATE_ACCOUNT_RESULTS", "CREATE_TRANSFER_RESULTS",
     "STATS_COUNTER_NAMES", "load_keypair", "load_public_key",
 ]
@@ -76,10 +81,16 @@ TRANSFER_PENDING = 1 << 1
 TRANSFER_POST_PENDING_TRANSFER = 1 << 2
 TRANSFER_VOID_PENDING_TRANSFER = 1 << 3
 
-# transit_command (operation 10): count 1, a u32 length, a u32 reserved (0), a u64 as_of_ns,
-# the command, zeros up to 8.
+# transit_command (10) and transit_query (11): count 1; a u32 length L, a u32 length A, a u64
+# as_of_ns, L bytes of the command or query, A bytes of access codes (a transit_command's only),
+# zeros up to a multiple of 8. A transit_query and its answer have A = 0 and as_of_ns = 0.
 TRANSIT_BODY_PREFIX_BYTES = 16
-TRANSIT_BODY_BYTES_MAX = TRANSIT_BODY_PREFIX_BYTES + 16 * 1024
+TRANSIT_BODY_BYTES_MAX = TRANSIT_BODY_PREFIX_BYTES + 16 * 1024  # Requests.
+TRANSIT_ANSWER_BODY_BYTES_MAX = TRANSIT_BODY_PREFIX_BYTES + 256 * 1024  # transit_query replies.
+assert TRANSIT_ANSWER_BODY_BYTES_MAX <= BODY_BYTES_MAX
+# The access codes of a declaration: u8 count, then per code u8 length and its bytes.
+ACCESS_CODES_MAX_PER_REQUEST = 9
+ACCESS_CODE_BYTES_MAX = 64
 
 U128_MAX = (1 << 128) - 1
 
@@ -95,6 +106,7 @@ OPERATIONS: Dict[str, int] = {
     "feed_accounts": 8,
     "feed_transfers": 9,
     "transit_command": 10,
+    "transit_query": 11,
 }
 OPERATION_NAMES: Dict[int, str] = {number: name for name, number in OPERATIONS.items()}
 
@@ -329,17 +341,33 @@ def encode_message(operation: int, request_id: int, count: int, body: bytes = b"
     return head + struct.pack("<I", crc32c(head)) + body
 
 
-def _request_rule(operation: int) -> Tuple[Callable[[int], int], int, bool]:
-    """(body bytes for count, count max, count zero allowed) of a request."""
+@dataclasses.dataclass(frozen=True)
+class _BodyRule:
+    """What a body must hold, for one operation and direction (BodyRule of api/protocol.cc)."""
+    body_bytes: Optional[Callable[[int], int]]  # For a count; None: a transit body.
+    count_max: int  # 0: count must be 0.
+    count_zero_ok: bool
+    transit_bytes_max: int = 0  # Of a transit body, prefix included.
+    transit_reserved: bool = False  # A and as_of_ns must be zero (queries and their answers).
+
+
+def _transit_rule(bytes_max: int, reserved: bool) -> _BodyRule:
+    return _BodyRule(None, 1, False, transit_bytes_max=bytes_max, transit_reserved=reserved)
+
+
+def _request_rule(operation: int) -> _BodyRule:
+    """The rule of a request (request_rule of api/protocol.cc)."""
     if operation in (OPERATIONS["create_accounts"], OPERATIONS["create_transfers"]):
-        return (lambda n: n * RECORD_BYTES), BATCH_EVENTS_MAX, False
+        return _BodyRule(lambda n: n * RECORD_BYTES, BATCH_EVENTS_MAX, False)
     if operation in (OPERATIONS["lookup_accounts"], OPERATIONS["lookup_transfers"]):
-        return (lambda n: n * ID_BYTES), BATCH_EVENTS_MAX, False
+        return _BodyRule(lambda n: n * ID_BYTES, BATCH_EVENTS_MAX, False)
     if operation == OPERATIONS["get_account_transfers"]:
-        return (lambda n: n * FILTER_BYTES), 1, False
+        return _BodyRule(lambda n: n * FILTER_BYTES, 1, False)
     if operation == OPERATIONS["transit_command"]:
-        return None, 1, False  # A length-prefixed command: _transit_body_fits().
-    return (lambda n: 0), 0, True  # ping, stats (feeds are refused before).
+        return _transit_rule(TRANSIT_BODY_BYTES_MAX, reserved=False)  # A: access codes.
+    if operation == OPERATIONS["transit_query"]:
+        return _transit_rule(TRANSIT_BODY_BYTES_MAX, reserved=True)
+    return _BodyRule(lambda n: 0, 0, True)  # ping, stats (feeds are refused before).
 
 
 def results_body_bytes(count: int) -> int:
@@ -347,29 +375,40 @@ def results_body_bytes(count: int) -> int:
     return (count + 7) // 8 * 8
 
 
-def _reply_rule(operation: int, status: int) -> Tuple[Callable[[int], int], int, bool]:
-    """(body bytes for count, count max, count zero allowed) of a reply."""
+def _reply_rule(operation: int, status: int) -> _BodyRule:
+    """The rule of a reply (reply_rule of api/protocol.cc)."""
     if status != 0:
-        return (lambda n: 0), 0, True  # No effect, no body.
+        return _BodyRule(lambda n: 0, 0, True)  # No effect, no body.
     if operation in (OPERATIONS["create_accounts"], OPERATIONS["create_transfers"]):
-        return results_body_bytes, BATCH_EVENTS_MAX, False
+        return _BodyRule(results_body_bytes, BATCH_EVENTS_MAX, False)
     if operation == OPERATIONS["transit_command"]:
-        return results_body_bytes, 1, False  # One u8 TransitResult, padded to 8.
+        return _BodyRule(results_body_bytes, 1, False)  # One u8 TransitResult, padded to 8.
+    if operation == OPERATIONS["transit_query"]:
+        return _transit_rule(TRANSIT_ANSWER_BODY_BYTES_MAX, reserved=True)  # One answer.
     if operation == OPERATIONS["stats"]:
-        return (lambda n: n * STATS_COUNTER_BYTES), STATS_COUNTERS_MAX, True
+        return _BodyRule(lambda n: n * STATS_COUNTER_BYTES, STATS_COUNTERS_MAX, True)
     if operation == OPERATIONS["ping"]:
-        return (lambda n: 0), 0, True
-    return (lambda n: n * RECORD_BYTES), BATCH_EVENTS_MAX, True  # Lookups, queries, feeds.
+        return _BodyRule(lambda n: 0, 0, True)
+    return _BodyRule(lambda n: n * RECORD_BYTES, BATCH_EVENTS_MAX, True)  # Lookups, feeds.
 
 
-def _transit_body_fits(frame: bytes, count: int, body_bytes: int) -> bool:
-    """count 1; a u32 length L > 0, u32 reserved, u64 as_of_ns, L bytes, zeros up to a multiple
-    of 8, within the maximum. (The reserved u32 is checked apart: reserved_not_zero.)"""
+def _check_transit_body(frame: bytes, count: int, body_bytes: int, rule: _BodyRule,
+                        fail: Callable[..., ProtocolError]) -> None:
+    """Check 10 for a transit body: count 1; a u32 length L > 0, a u32 length A, a u64
+    as_of_ns, L + A bytes, zeros up to a multiple of 8, within the rule's maximum; nothing more,
+    nothing less (count_mismatch, unless count > 1: count_too_large comes next). Then, for a
+    query and its answer, A and as_of_ns zero (reserved_not_zero)."""
     prefix = TRANSIT_BODY_PREFIX_BYTES
-    length = (struct.unpack_from("<I", frame, HEADER_BYTES)[0] if body_bytes >= prefix else 0)
-    return (count == 1 and prefix + 8 <= body_bytes <= TRANSIT_BODY_BYTES_MAX and length > 0
-            and (length + prefix + 7) // 8 * 8 == body_bytes
-            and not any(frame[HEADER_BYTES + prefix + length:]))
+    length, codes, as_of_ns = (struct.unpack_from("<IIQ", frame, HEADER_BYTES)
+                               if body_bytes >= prefix else (0, 0, 0))
+    used = prefix + length + codes
+    fits = (count == 1 and prefix + 8 <= body_bytes <= rule.transit_bytes_max and length > 0
+            and (used + 7) // 8 * 8 == body_bytes and not any(frame[HEADER_BYTES + used:]))
+    if not fits and count <= 1:
+        raise fail("count_mismatch", f"not one length-prefixed payload padded to 8 within "
+                                     f"{rule.transit_bytes_max} bytes")
+    if fits and rule.transit_reserved and (codes != 0 or as_of_ns != 0):
+        raise fail("reserved_not_zero", f"access codes length {codes}, as_of_ns {as_of_ns}")
 
 
 def _decode(frame: bytes, reply: bool) -> Tuple[Header, bytes]:
@@ -399,7 +438,7 @@ def _decode(frame: bytes, reply: bool) -> Tuple[Header, bytes]:
             raise fail("flags_invalid", str(flags))
         if status not in PROTOCOL_STATUSES:
             raise fail("status_not_zero", str(status))
-        body_of, count_max, zero_ok = _reply_rule(operation, status)
+        rule = _reply_rule(operation, status)
     else:
         if operation in (OPERATIONS["feed_accounts"], OPERATIONS["feed_transfers"]):
             raise fail("unknown_operation", "feeds are published, never requested")
@@ -407,20 +446,19 @@ def _decode(frame: bytes, reply: bool) -> Tuple[Header, bytes]:
             raise fail("flags_invalid", str(flags))
         if status != 0:
             raise fail("status_not_zero", str(status))
-        body_of, count_max, zero_ok = _request_rule(operation)
+        rule = _request_rule(operation)
     if any(frame[_RESERVED_OFFSET:_HEADER_CHECKSUM_OFFSET]):
         raise fail("reserved_not_zero")
     if body_bytes != size - HEADER_BYTES:
         raise fail("body_length_mismatch", f"header says {body_bytes}, frame has "
                                            f"{size - HEADER_BYTES}")
-    if body_of is None:  # A transit_command request.
-        if not _transit_body_fits(frame, count, body_bytes) and count <= 1:
-            raise fail("count_mismatch", "not one length-prefixed command padded to 8")
-    elif body_of(count) != body_bytes:
+    if rule.body_bytes is None:
+        _check_transit_body(frame, count, body_bytes, rule, fail)
+    elif rule.body_bytes(count) != body_bytes:
         raise fail("count_mismatch", f"count {count}, body {body_bytes} bytes")
-    if count > count_max:
+    if count > rule.count_max:
         raise fail("count_too_large", str(count))
-    if count == 0 and not zero_ok:
+    if count == 0 and not rule.count_zero_ok:
         raise fail("count_zero")
     body = bytes(frame[HEADER_BYTES:])
     if crc32c(body) != body_checksum:
@@ -442,6 +480,81 @@ def decode_reply(frame: bytes) -> Tuple[Header, bytes]:
 def decode_request(frame: bytes) -> Tuple[Header, bytes]:
     """Checks a request as the server does (decode_request); for tests and fake servers."""
     return _decode(bytes(frame), reply=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Transit bodies (transit_command, transit_query and its answer) and access codes.
+
+
+def encode_transit_body(payload: bytes, as_of_ns: int = 0, access_codes: bytes = b"",
+                        bytes_max: int = TRANSIT_BODY_BYTES_MAX) -> bytes:
+    """The body around one command, query or answer (encode_transit_body of api/protocol.cc):
+    u32 L, u32 A, u64 as_of_ns, the payload, ``access_codes`` (encode_access_codes() output, a
+    declaration's only), zeros up to a multiple of 8. ``bytes_max``: TRANSIT_BODY_BYTES_MAX, or
+    TRANSIT_ANSWER_BODY_BYTES_MAX for an answer. Raises ValueError for an empty payload or a
+    body past bytes_max."""
+    payload = bytes(payload)
+    access_codes = bytes(access_codes)
+    used = TRANSIT_BODY_PREFIX_BYTES + len(payload) + len(access_codes)
+    size = (used + 7) // 8 * 8
+    if not payload:
+        raise ValueError("a transit body needs a payload")
+    if size > bytes_max:
+        raise ValueError(f"a transit body of {size} bytes passes {bytes_max}")
+    return (struct.pack("<IIQ", len(payload), len(access_codes), as_of_ns) + payload
+            + access_codes + bytes(size - used))
+
+
+def transit_body_parts(body: bytes) -> Tuple[bytes, bytes, int]:
+    """(payload, access codes, as_of_ns) of a transit body that decoded (decode_request or
+    decode_reply checked its framing; transit_command_of, transit_access_codes_of and
+    transit_as_of_of of api/protocol.cc)."""
+    length, codes, as_of_ns = struct.unpack_from("<IIQ", body, 0)
+    start = TRANSIT_BODY_PREFIX_BYTES
+    if start + length + codes > len(body):
+        raise ValueError("not a decoded transit body: its lengths pass its end")
+    return (bytes(body[start:start + length]), bytes(body[start + length:start + length + codes]),
+            as_of_ns)
+
+
+def encode_access_codes(codes: Sequence[Union[str, bytes]]) -> bytes:
+    """A declaration's access codes, one per guarantee reference in order ("" where none): u8
+    count, then each as u8 length and its bytes (encode_access_codes of api/protocol.cc). Raises
+    ValueError past ACCESS_CODES_MAX_PER_REQUEST codes or ACCESS_CODE_BYTES_MAX bytes a code."""
+    if len(codes) > ACCESS_CODES_MAX_PER_REQUEST:
+        raise ValueError(f"{len(codes)} access codes pass {ACCESS_CODES_MAX_PER_REQUEST}")
+    out = bytearray([len(codes)])
+    for code in codes:
+        raw = code.encode("utf-8") if isinstance(code, str) else bytes(code)
+        if len(raw) > ACCESS_CODE_BYTES_MAX:
+            raise ValueError(f"an access code of {len(raw)} bytes passes "
+                             f"{ACCESS_CODE_BYTES_MAX}")
+        out.append(len(raw))
+        out += raw
+    return bytes(out)
+
+
+def decode_access_codes(data: bytes) -> List[bytes]:
+    """The codes of exactly one well-formed list (decode_access_codes of api/protocol.cc);
+    raises ValueError for anything else (empty, too many, too long, short, trailing bytes)."""
+    data = bytes(data)
+    if not data or data[0] > ACCESS_CODES_MAX_PER_REQUEST:
+        raise ValueError("an access-code list starts with a count of 0 to "
+                         f"{ACCESS_CODES_MAX_PER_REQUEST}")
+    codes = []
+    at = 1
+    for _ in range(data[0]):
+        if at >= len(data):
+            raise ValueError(f"access code {len(codes)} is missing")
+        length = data[at]
+        at += 1
+        if length > ACCESS_CODE_BYTES_MAX or length > len(data) - at:
+            raise ValueError(f"access code {len(codes)} of {length} bytes is too long")
+        codes.append(data[at:at + length])
+        at += length
+    if at != len(data):
+        raise ValueError(f"{len(data) - at} bytes after the access codes")
+    return codes
 
 
 # --------------------------------------------------------------------------------------------

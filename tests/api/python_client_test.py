@@ -184,7 +184,9 @@ class DecodeRejectsTest(unittest.TestCase):
     def test_version_operation_flags_status(self):
         self.assertEqual(status_of(patch(self.good, 4, "H", 2)), "unsupported_version")
         self.assertEqual(status_of(patch(self.good, 6, "H", 0)), "unknown_operation")
-        self.assertEqual(status_of(patch(self.good, 6, "H", 11)), "unknown_operation")
+        first_unknown_operation = max(kc.OPERATION_NAMES) + 1
+        self.assertEqual(status_of(patch(self.good, 6, "H", first_unknown_operation)),
+                         "unknown_operation")
         self.assertEqual(status_of(patch(self.good, 8, "H", 0)), "flags_invalid")
         self.assertEqual(status_of(patch(self.good, 8, "H", 3)), "flags_invalid")
         first_unknown = max(kc.PROTOCOL_STATUSES) + 1
