@@ -41,6 +41,9 @@ constexpr double flat_range_relative = 1e-9;
 constexpr double zero_magnitude = 1e-100;
 constexpr int step_exponent_min = -130;
 constexpr int step_exponent_max = 301;
+// Numbers in fixed notation: below this magnitude, with at most this many decimals.
+constexpr double fixed_notation_max = 1e9;
+constexpr int fixed_decimals_max = 6;
 
 bool drawable(double v) {
   return std::isfinite(v) && std::abs(v) <= plot_value_abs_max;
@@ -60,13 +63,16 @@ double scaled(double m, int e) {
   return m / pow10_nonnegative(-e);
 }
 
+std::string format_chars(double v, std::chars_format format, int precision) {
+  char buffer[400];  // Fixed notation of any value below 1e300 with 6 decimals fits.
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v, format, precision);
+  KERVAN_ASSERT(ec == std::errc());
+  return std::string(buffer, end);
+}
+
 // Fixed notation with `decimals` digits, no "-0".
 std::string format_fixed(double v, int decimals) {
-  char buffer[400];
-  const auto [end, ec] =
-      std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, decimals);
-  KERVAN_ASSERT(ec == std::errc());
-  std::string text(buffer, end);
+  std::string text = format_chars(v, std::chars_format::fixed, decimals);
   if (text.size() > 1 && text[0] == '-' && text.find_first_not_of("0.", 1) == std::string::npos) {
     text.erase(0, 1);
   }
@@ -183,7 +189,7 @@ void append_line(std::string& out, double x1, double y1, double x2, double y2) {
 Frame frame_for(int width, int height, const AxisTicks& y_ticks, const Legend& legend) {
   size_t label_chars = 1;
   for (int i = 0; i < y_ticks.count; ++i) {
-    label_chars = std::max(label_chars, format_tick(y_ticks.value(i), y_ticks.decimals).size());
+    label_chars = std::max(label_chars, tick_label(y_ticks, i).size());
   }
   const double left = 36 + char_width_px * static_cast<double>(label_chars);
   double right = width - frame_right_gap_px;
@@ -222,8 +228,7 @@ void append_y_axis(std::string& out, const Frame& frame, const AxisTicks& ticks,
   }
   out += "</g>\n<g class=\"y-ticks\" text-anchor=\"end\">\n";
   for (int i = 0; i < ticks.count; ++i) {
-    append_text(out, frame.left - tick_length_px - 3, y(ticks.value(i)) + 4,
-                format_tick(ticks.value(i), ticks.decimals));
+    append_text(out, frame.left - tick_length_px - 3, y(ticks.value(i)) + 4, tick_label(ticks, i));
   }
   const double middle = (frame.top + frame.bottom) / 2;
   out += "</g>\n<text class=\"y-label\" x=\"16\" y=\"" + coordinate(middle) +
@@ -250,8 +255,7 @@ void append_x_axis(std::string& out, const Frame& frame, const AxisTicks& ticks,
   }
   out += "</g>\n<g class=\"x-ticks\" text-anchor=\"middle\">\n";
   for (int i = 0; i < ticks.count; ++i) {
-    append_text(out, x(ticks.value(i)), frame.bottom + 20,
-                format_tick(ticks.value(i), ticks.decimals));
+    append_text(out, x(ticks.value(i)), frame.bottom + 20, tick_label(ticks, i));
   }
   out += "</g>\n";
   append_x_label(out, frame, height, label);
@@ -499,16 +503,29 @@ AxisTicks nice_ticks(double data_min, double data_max, int ticks_target) noexcep
   return ticks;
 }
 
-std::string format_tick(double value, int decimals) {
+std::string tick_label(const AxisTicks& ticks, int i) {
+  const double value = ticks.value(i);
+  const double magnitude_max = std::max(std::abs(ticks.low()), std::abs(ticks.high()));
+  if (magnitude_max < fixed_notation_max && ticks.step_exponent >= -fixed_decimals_max) {
+    return format_fixed(value, ticks.decimals);
+  }
+  if (value == 0) return "0";
+  // Digits after the point in exponent notation: from the largest tick's exponent down to the
+  // step's.
+  int exponent_max = ticks.step_exponent;
+  while (exponent_max < step_exponent_max && magnitude_max >= scaled(10, exponent_max)) {
+    ++exponent_max;
+  }
+  const int precision = std::clamp(exponent_max - ticks.step_exponent, 0, 16);
+  return format_chars(value, std::chars_format::scientific, precision);
+}
+
+std::string format_value(double value, int decimals) {
   if (!std::isfinite(value)) return std::isnan(value) ? "nan" : (value < 0 ? "-inf" : "inf");
-  if (std::abs(value) < 1e9 && decimals >= 0 && decimals <= 6) {
+  if (std::abs(value) < fixed_notation_max && decimals >= 0 && decimals <= fixed_decimals_max) {
     return format_fixed(value, decimals);
   }
-  char buffer[64];
-  const auto [end, ec] =
-      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::general, 6);
-  KERVAN_ASSERT(ec == std::errc());
-  return std::string(buffer, end);
+  return format_chars(value, std::chars_format::general, 6);
 }
 
 std::string xml_escape(std::string_view text) {
@@ -616,7 +633,7 @@ void append_bars(std::string& out, std::string& labels, const BarChart& chart, s
            coordinate(bar_px) + "\" height=\"" + coordinate(bottom - top) + "\"/>\n";
     if (chart.value_labels) {
       append_text(labels, x + bar_px / 2, v < 0 ? bottom + 12 : top - 4,
-                  format_tick(v, label_decimals));
+                  format_value(v, label_decimals));
     }
   }
 }

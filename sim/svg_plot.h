@@ -5,9 +5,10 @@
 // Contract, for every chart function here:
 // - Pure: plain data in, the whole SVG document out as a std::string. No I/O, no clock, no
 //   locale, no exceptions; the caller writes the file (UTF-8, extension .svg).
-// - Deterministic: the same input gives the same bytes on every machine. Numbers are written
-//   by std::to_chars in fixed notation (coordinates with two decimals, trailing zeros cut);
-//   tick positions come from integer multiples of 1, 2 or 5 times a power of ten.
+// - Deterministic: the same input gives the same bytes on every machine. Only exact IEEE
+//   operations are used (no log or pow); numbers are written by std::to_chars (coordinates in
+//   fixed notation with two decimals, trailing zeros cut); ticks are integer multiples of 1, 2
+//   or 5 times a power of ten.
 // - Total over data: empty charts, empty series, a single point and all-equal values all give
 //   a valid document (a flat range is widened, see nice_ticks()). A value that is NaN, infinite
 //   or beyond +-plot_value_abs_max is not drawn (a line breaks there; a bar or bin is left out).
@@ -16,8 +17,8 @@
 //   well-formed XML. Text widths are estimated from the character count (no font metrics):
 //   very long names may overflow the legend or overlap.
 // - Colours are the Okabe-Ito palette (distinguishable with any colour-vision deficiency), in a
-//   fixed order by series index: plot_colour(). Series beyond the eighth reuse the colours,
-//   drawn dashed in line and distribution charts.
+//   fixed order by series index: plot_colour(). Series beyond the seventh reuse the colours,
+//   drawn dashed in line, CDF and histogram charts (bars cannot be told apart then).
 // - Output grows linearly with the points given; step_cdf_chart() thins a sample to at most
 //   cdf_steps_max steps. Sizes and counts above the limits below are programmer errors
 //   (KERVAN_ASSERT), as are mismatched vector lengths.
@@ -72,15 +73,22 @@ struct AxisTicks {
 // each way; all values within 1e-100 of zero, non-finite bounds or data_min > data_max (no
 // data) give [0, 1]; bounds are clamped to +-plot_value_abs_max.
 // REQUIRES: 1 <= ticks_target <= 50.
-AxisTicks nice_ticks(double data_min, double data_max, int ticks_target) noexcept;
+[[nodiscard]] AxisTicks nice_ticks(double data_min, double data_max, int ticks_target) noexcept;
 
-// Tick label text: `decimals` digits after the point, or 6 significant digits in exponent
-// notation for magnitudes of 1e9 and above or steps below 1e-6. "C" formatting, no grouping.
-std::string format_tick(double value, int decimals);
+// The label of tick i, with just the digits that tell the ticks apart: fixed notation with
+// `decimals` digits while the ticks stay below 1e9 in magnitude and the step at or above 1e-6,
+// exponent notation with as many digits as the step needs beyond that ("1.0005e+10"); "0" for
+// zero. "C" formatting, no digit grouping. REQUIRES: 0 <= i < ticks.count.
+[[nodiscard]] std::string tick_label(const AxisTicks& ticks, int i);
+
+// A value for display (bar value labels): `decimals` digits after the point, or 6 significant
+// digits in exponent notation (printf's "%.6g") for magnitudes of 1e9 and above or decimals
+// outside 0..6; "nan", "inf" and "-inf" for non-finite values; never "-0".
+[[nodiscard]] std::string format_value(double value, int decimals);
 
 // The text with &, <, >, " and ' escaped, control characters (other than tab and newline) and
 // invalid UTF-8 replaced by U+FFFD. Safe in element text and in quoted attribute values.
-std::string xml_escape(std::string_view text);
+[[nodiscard]] std::string xml_escape(std::string_view text);
 
 // ---- Line chart ---------------------------------------------------------------------------
 
@@ -105,7 +113,7 @@ struct LineChart {
   int height = 500;
 };
 
-std::string line_chart(const LineChart& chart);
+[[nodiscard]] std::string line_chart(const LineChart& chart);
 
 // ---- Bar chart ----------------------------------------------------------------------------
 
@@ -130,7 +138,7 @@ struct BarChart {
   int height = 500;
 };
 
-std::string bar_chart(const BarChart& chart);
+[[nodiscard]] std::string bar_chart(const BarChart& chart);
 
 // ---- Distributions ------------------------------------------------------------------------
 
@@ -155,7 +163,7 @@ struct CdfChart {
   int height = 500;
 };
 
-std::string step_cdf_chart(const CdfChart& chart);
+[[nodiscard]] std::string step_cdf_chart(const CdfChart& chart);
 
 // Binned weights: bin i holds [edges[i], edges[i + 1]) with weight weights[i], e.g. from
 // sim/statistics.h's Histogram (bin_low(i), bin_high(i), bin_weight(i)). A bin whose edges or
@@ -180,6 +188,6 @@ struct HistogramChart {
   int height = 500;
 };
 
-std::string histogram_chart(const HistogramChart& chart);
+[[nodiscard]] std::string histogram_chart(const HistogramChart& chart);
 
 }  // namespace kervan
