@@ -1,7 +1,10 @@
 // A vector with a capacity fixed at construction, for the state machine's tables. Its memory is
 // allocated once, 2 MiB-aligned, advised for transparent huge pages (random lookups in tables
-// of hundreds of MB otherwise pay a TLB miss each), and written once so that the kernel commits
-// every page at start-up instead of page-faulting in the commit path.
+// of hundreds of MB otherwise pay a TLB miss each), and by default written once so that the
+// kernel commits every page at start-up instead of page-faulting in the commit path. A ledger
+// that lives for one simulation run may skip that (Prefault::no): its pages are then committed,
+// zeroed by the kernel, as they are first used, and making it costs nothing for the capacity it
+// never touches.
 #pragma once
 
 #include <cstddef>
@@ -13,9 +16,12 @@
 
 namespace kervan {
 
-// Allocates `bytes` zeroed and pre-faulted; from 2 MiB up, huge-page aligned and advised.
-// Aborts when the memory cannot be had: capacities are start-up configuration.
-[[nodiscard]] void* allocate_table(size_t bytes);
+enum class Prefault : bool { no = false, yes = true };
+
+// Allocates `bytes` zeroed, pre-faulted unless told not to; from 2 MiB up, huge-page aligned and
+// advised (mapped apart from the heap). Aborts when the memory cannot be had: capacities are
+// start-up configuration.
+[[nodiscard]] void* allocate_table(size_t bytes, Prefault prefault = Prefault::yes);
 void free_table(void* table, size_t bytes);
 [[nodiscard]] size_t table_bytes(size_t bytes);  // What allocate_table really reserves.
 
@@ -24,8 +30,9 @@ class FixedVector {
   static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
 
  public:
-  explicit FixedVector(size_t capacity)
-      : data_(static_cast<T*>(allocate_table(capacity * sizeof(T)))), capacity_(capacity) {}
+  explicit FixedVector(size_t capacity, Prefault prefault = Prefault::yes)
+      : data_(static_cast<T*>(allocate_table(capacity * sizeof(T), prefault))),
+        capacity_(capacity) {}
   ~FixedVector() { free_table(data_, capacity_ * sizeof(T)); }
   FixedVector(const FixedVector&) = delete;
   FixedVector& operator=(const FixedVector&) = delete;

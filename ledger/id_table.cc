@@ -4,14 +4,15 @@
 
 namespace kervan {
 
-IdTable::IdTable(uint32_t entries_max, uint64_t seed) : seed_(seed), entries_max_(entries_max) {
+IdTable::IdTable(uint32_t entries_max, uint64_t seed, Prefault prefault)
+    : seed_(seed), entries_max_(entries_max) {
   KERVAN_ASSERT(entries_max > 0);
   KERVAN_ASSERT(entries_max <= (1u << 30));
   uint64_t buckets = 16;
   while (buckets * 3 < uint64_t{entries_max} * 4) buckets *= 2;
   mask_ = buckets - 1;
-  // Zeroed (every bucket empty), huge-page advised and pre-faulted.
-  slots_ = static_cast<uint8_t*>(allocate_table(buckets * slot_bytes));
+  // Zeroed (every bucket empty), huge-page advised, pre-faulted unless told not to.
+  slots_ = static_cast<uint8_t*>(allocate_table(buckets * slot_bytes, prefault));
 }
 
 IdTable::~IdTable() {

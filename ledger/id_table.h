@@ -13,6 +13,7 @@
 #include "core/assert.h"
 #include "core/int128.h"
 #include "core/prefetch.h"
+#include "ledger/fixed_vector.h"
 
 namespace kervan {
 
@@ -22,7 +23,7 @@ class IdTable {
 
   // Room for `entries_max` ids at a load factor of at most 3/4.
   // REQUIRES: 0 < entries_max <= 2^30.
-  IdTable(uint32_t entries_max, uint64_t seed);
+  IdTable(uint32_t entries_max, uint64_t seed, Prefault prefault = Prefault::yes);
   ~IdTable();
   IdTable(const IdTable&) = delete;
   IdTable& operator=(const IdTable&) = delete;

@@ -42,15 +42,16 @@ const LedgerConfig& valid(const LedgerConfig& config) {
 
 StateMachine::StateMachine(const LedgerConfig& config)
     : config_(valid(config)),
-      accounts_(config.accounts_max),
-      account_links_(config.accounts_max),
-      account_ids_(config.accounts_max, config.hash_seed),
-      transfers_(config.transfers_max),
-      transfer_links_(config.transfers_max),
-      pending_states_(config.transfers_max),
-      failed_(config.failed_ids_max),
-      transfer_ids_(config.transfers_max + config.failed_ids_max, config.hash_seed ^ 0x5bd1e995u),
-      expiry_heap_(config.transfers_max),
+      accounts_(config.accounts_max, config.prefault),
+      account_links_(config.accounts_max, config.prefault),
+      account_ids_(config.accounts_max, config.hash_seed, config.prefault),
+      transfers_(config.transfers_max, config.prefault),
+      transfer_links_(config.transfers_max, config.prefault),
+      pending_states_(config.transfers_max, config.prefault),
+      failed_(config.failed_ids_max, config.prefault),
+      transfer_ids_(config.transfers_max + config.failed_ids_max, config.hash_seed ^ 0x5bd1e995u,
+                    config.prefault),
+      expiry_heap_(config.transfers_max, config.prefault),
       expiry_deferred_(batch_events_max),
       undo_log_(size_t{batch_events_max} * undo_entries_per_event_max) {}
 

@@ -29,6 +29,9 @@ struct LedgerConfig {
   uint32_t failed_ids_max = 0;
   // Seeds the id hash tables against crafted colliding ids; does not change any result.
   uint64_t hash_seed = 0;
+  // Commit every table page at construction (a server: no page fault on the commit path), or
+  // as first used (a ledger that lives for one simulation run). Does not change any result.
+  Prefault prefault = Prefault::yes;
 };
 
 // Why StateMachine::restore refused a checkpoint's records. The records come from disk, so each

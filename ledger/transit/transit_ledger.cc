@@ -140,13 +140,13 @@ std::string_view result_name(TransitResult result) {
 
 TransitLedger::TransitLedger(const TransitConfig& config)
     : config_(config),
-      parties_(config.parties_max),
-      party_ids_(config.parties_max, config.hash_seed),
-      guarantees_(config.guarantees_max),
-      guarantee_ids_(config.guarantees_max, config.hash_seed + 1),
-      movements_(config.movements_max),
-      movement_ids_(config.movements_max, config.hash_seed + 2),
-      free_movement_slots_(config.movements_max),
+      parties_(config.parties_max, config.prefault),
+      party_ids_(config.parties_max, config.hash_seed, config.prefault),
+      guarantees_(config.guarantees_max, config.prefault),
+      guarantee_ids_(config.guarantees_max, config.hash_seed + 1, config.prefault),
+      movements_(config.movements_max, config.prefault),
+      movement_ids_(config.movements_max, config.hash_seed + 2, config.prefault),
+      free_movement_slots_(config.movements_max, config.prefault),
       duties_(size_t{itinerary_max} * config.currencies_max * 16) {
   // Accounts: funding per provider and currency, cover per guarantee, up to 9 per movement,
   // receivable per country, provider and currency, collected per country and currency.
@@ -167,7 +167,8 @@ TransitLedger::TransitLedger(const TransitConfig& config)
       .accounts_max = accounts_max,
       .transfers_max = transfers_max,
       .failed_ids_max = transfers_max / 4 + 16,
-      .hash_seed = config.hash_seed});
+      .hash_seed = config.hash_seed,
+      .prefault = config.prefault});
 }
 
 // ---- Helpers ---------------------------------------------------------------------------------

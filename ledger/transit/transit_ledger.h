@@ -31,6 +31,7 @@ struct TransitConfig {
   // each, never archived (the worst case). A simulation of a year sets them from its traffic.
   uint32_t ledger_accounts_max = 0;
   uint32_t ledger_transfers_max = 0;
+  Prefault prefault = Prefault::yes;  // LedgerConfig::prefault, for every table.
 };
 
 // A guarantee's cover, read from its ledger account.
