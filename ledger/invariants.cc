@@ -79,15 +79,16 @@ InvariantReport check_increasing(std::span<const Record> records, const char* ki
                                  uint64_t last_timestamp) {
   uint64_t previous = 0;
   for (const Record& record : records) {
-    const std::string name = std::string(kind) + " " + text(record.id);
+    // Names are built only for a report: formatting every record's id would dominate the check.
+    const auto name = [&] { return std::string(kind) + " " + text(record.id); };
     if (record.timestamp <= previous) {
       return broken(Invariant::timestamps_not_increasing,
-                    name + ": timestamp " + text(record.timestamp) + " is not above " +
+                    name() + ": timestamp " + text(record.timestamp) + " is not above " +
                         text(previous) + ", the previous " + kind + "'s");
     }
     if (record.timestamp > last_timestamp) {
       return broken(Invariant::timestamp_after_last_timestamp,
-                    name + ": timestamp " + text(record.timestamp) + " is after last_timestamp " +
+                    name() + ": timestamp " + text(record.timestamp) + " is after last_timestamp " +
                         text(last_timestamp));
     }
     previous = record.timestamp;
@@ -143,14 +144,14 @@ InvariantReport check_indexes(const StateMachine& machine) {
     }
   }
   for (const FailedTransfer& f : machine.failed_transfers()) {
-    const std::string name = "failed transfer " + text(f.id);
+    const auto name = [&] { return "failed transfer " + text(f.id); };
     if (machine.lookup_transfer(f.id) != nullptr) {
-      return broken(Invariant::failed_transfer_invalid, name + ": its id is a transfer's");
+      return broken(Invariant::failed_transfer_invalid, name() + ": its id is a transfer's");
     }
     if (!is_transient(f.result)) {
       return broken(
           Invariant::failed_transfer_invalid,
-          name + ": result " + std::string(result_name(f.result)) + " is never remembered");
+          name() + ": result " + std::string(result_name(f.result)) + " is never remembered");
     }
   }
   return {};
@@ -176,27 +177,27 @@ const char* malformed(const Transfer& t) {
 }
 
 InvariantReport check_transfer(const StateMachine& machine, const Transfer& t, PendingState state) {
-  const std::string name = "transfer " + text(t.id);
+  const auto name = [&] { return "transfer " + text(t.id); };
   const Account* debit = machine.lookup_account(t.debit_account_id);
   const Account* credit = machine.lookup_account(t.credit_account_id);
   if (debit == nullptr || credit == nullptr) {
     const u128 missing = debit == nullptr ? t.debit_account_id : t.credit_account_id;
     return broken(Invariant::transfer_account_not_found,
-                  name + ": account " + text(missing) + " does not exist");
+                  name() + ": account " + text(missing) + " does not exist");
   }
   if (t.ledger != debit->ledger || t.ledger != credit->ledger) {
     return broken(Invariant::transfer_ledger_mismatch,
-                  name + ": ledger " + text(uint64_t{t.ledger}) + ", its accounts' " +
+                  name() + ": ledger " + text(uint64_t{t.ledger}) + ", its accounts' " +
                       text(uint64_t{debit->ledger}) + " and " + text(uint64_t{credit->ledger}));
   }
   if (const char* why = malformed(t); why != nullptr) {
-    return broken(Invariant::transfer_malformed, name + ": " + why);
+    return broken(Invariant::transfer_malformed, name() + ": " + why);
   }
   const bool is_pending = has_flag(t.flags, TransferFlags::pending);
   if (static_cast<uint8_t>(state) > static_cast<uint8_t>(PendingState::expired) ||
       is_pending != (state != PendingState::not_pending)) {
     return broken(Invariant::pending_state_invalid,
-                  name + ": pending state " + text(uint64_t{static_cast<uint8_t>(state)}) +
+                  name() + ": pending state " + text(uint64_t{static_cast<uint8_t>(state)}) +
                       (is_pending ? " for a pending transfer" : " for a non-pending transfer"));
   }
   return {};
@@ -220,28 +221,28 @@ InvariantReport check_transfers(const StateMachine& machine) {
 InvariantReport check_resolve(const StateMachine& machine, uint32_t index) {
   const std::span<const Transfer> transfers = machine.transfers();
   const Transfer& t = transfers[index];
-  const std::string name = "transfer " + text(t.id);
+  const auto name = [&] { return "transfer " + text(t.id); };
   const uint32_t target = index_in(transfers, machine.lookup_transfer(t.pending_id));
   if (target == index_none || target >= index ||
       !has_flag(transfers[target].flags, TransferFlags::pending)) {
-    return broken(Invariant::resolve_target_invalid, name + ": pending_id " + text(t.pending_id) +
+    return broken(Invariant::resolve_target_invalid, name() + ": pending_id " + text(t.pending_id) +
                                                          " names no earlier pending transfer");
   }
   const Transfer& p = transfers[target];
   if (t.debit_account_id != p.debit_account_id || t.credit_account_id != p.credit_account_id ||
       t.ledger != p.ledger || t.code != p.code) {
-    return broken(Invariant::resolve_mismatch, name + ": accounts, ledger or code differ from " +
+    return broken(Invariant::resolve_mismatch, name() + ": accounts, ledger or code differ from " +
                                                    "pending transfer " + text(p.id));
   }
   const bool post = has_flag(t.flags, TransferFlags::post_pending_transfer);
   if (post ? t.amount > p.amount : t.amount != p.amount) {
-    return broken(Invariant::resolve_mismatch, name + ": amount " + text(t.amount) +
+    return broken(Invariant::resolve_mismatch, name() + ": amount " + text(t.amount) +
                                                    " against pending transfer " + text(p.id) +
                                                    "'s " + text(p.amount));
   }
   if (p.timeout_s != 0 && t.timestamp >= expires_at_ns(p)) {
     return broken(Invariant::resolved_after_expiry,
-                  name + ": timestamp " + text(t.timestamp) + " is not before pending transfer " +
+                  name() + ": timestamp " + text(t.timestamp) + " is not before pending transfer " +
                       text(p.id) + "'s expiry at " + text(expires_at_ns(p)));
   }
   return {};
@@ -252,24 +253,25 @@ InvariantReport check_pending_state(const StateMachine& machine, uint32_t index,
                                     uint32_t resolver) {
   const Transfer& p = machine.transfers()[index];
   const PendingState state = machine.pending_states()[index];
-  const std::string name =
-      "pending transfer " + text(p.id) + ": state " + std::string(state_name(state));
+  const auto name = [&] {
+    return "pending transfer " + text(p.id) + ": state " + std::string(state_name(state));
+  };
   if (resolver != index_none) {
     const Transfer& r = machine.transfers()[resolver];
     const bool post = has_flag(r.flags, TransferFlags::post_pending_transfer);
     if (state != (post ? PendingState::posted : PendingState::voided)) {
       return broken(Invariant::pending_state_inconsistent,
-                    name + " but " + (post ? "post " : "void ") + text(r.id) + " names it");
+                    name() + " but " + (post ? "post " : "void ") + text(r.id) + " names it");
     }
     return {};
   }
   if (state == PendingState::posted || state == PendingState::voided) {
-    return broken(Invariant::pending_state_inconsistent, name + " but no post or void names it");
+    return broken(Invariant::pending_state_inconsistent, name() + " but no post or void names it");
   }
   if (state == PendingState::expired &&
       (p.timeout_s == 0 || expires_at_ns(p) > machine.last_timestamp())) {
     return broken(Invariant::pending_state_inconsistent,
-                  name + (p.timeout_s == 0 ? " without a timeout"
+                  name() + (p.timeout_s == 0 ? " without a timeout"
                                            : " before its expiry at " + text(expires_at_ns(p))));
   }
   return {};
@@ -331,15 +333,15 @@ InvariantReport check_ledgers(const StateMachine& machine) {
     totals.credits_posted.add(a.credits_posted);
   }
   for (const auto& [ledger, totals] : ledgers) {
-    const std::string name = "ledger " + text(uint64_t{ledger}) + ": ";
+    const std::string prefix = "ledger " + text(uint64_t{ledger}) + ": ";
     if (totals.debits_pending != totals.credits_pending) {
       return broken(Invariant::ledger_unbalanced,
-                    name + "debits_pending total " + totals.debits_pending.str() +
+                    prefix + "debits_pending total " + totals.debits_pending.str() +
                         " != credits_pending total " + totals.credits_pending.str());
     }
     if (totals.debits_posted != totals.credits_posted) {
       return broken(Invariant::ledger_unbalanced,
-                    name + "debits_posted total " + totals.debits_posted.str() +
+                    prefix + "debits_posted total " + totals.debits_posted.str() +
                         " != credits_posted total " + totals.credits_posted.str());
     }
   }
