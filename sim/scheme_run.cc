@@ -1,0 +1,880 @@
+#include "sim/scheme_run.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <queue>
+
+#include "ledger/invariants.h"
+#include "ledger/transit/transit_command.h"
+#include "sim/statistics.h"
+
+namespace kervan {
+
+namespace {
+
+constexpr uint64_t ns_per_s = 1'000'000'000;
+constexpr PartyId operator_party{1};
+constexpr PartyId regional_provider{10};
+constexpr uint64_t customs_base = 100;
+constexpr uint64_t national_provider_base = 200;
+constexpr uint64_t principal_base = 1000;
+constexpr uint8_t whole = 0xFF;  // The leg of a movement that covers the whole itinerary.
+
+bool is_national(const Scheme& scheme) { return scheme.kind == SchemeKind::national; }
+
+// The scenario's countries, in order of first appearance on the corridors.
+std::vector<Country> countries_of(const Scenario& s) {
+  std::vector<Country> out;
+  for (const Corridor& c : s.corridors) {
+    for (const Country& country : c.countries) {
+      if (std::find(out.begin(), out.end(), country) == out.end()) out.push_back(country);
+    }
+  }
+  return out;
+}
+
+// A level held over simulated time (cover in use, in EUR): its integral over the window, per
+// day of the window, its peak in the window, and its value at each hour mark of the window.
+class LevelTracker {
+ public:
+  LevelTracker(int64_t window_from, int64_t window_to)
+      : from_(window_from), to_(window_to),
+        daily_(static_cast<size_t>((window_to - window_from + sim_day_s - 1) / sim_day_s), 0.0) {
+    hourly_.reserve(static_cast<size_t>((window_to - window_from) / sim_hour_s + 1));
+  }
+
+  void set(int64_t t, double level) {
+    advance(t);
+    level_ = level;
+    if (t >= from_ && t < to_) peak_ = std::max(peak_, level_);
+  }
+  void finish() { advance(to_); }
+
+  double level() const { return level_; }
+  double mean() const { return integral_ / double(to_ - from_); }
+  double peak() const { return peak_; }
+  std::vector<double>& hourly() { return hourly_; }
+  std::vector<double> daily_means() const {
+    std::vector<double> out = daily_;
+    for (double& d : out) d /= double(sim_day_s);
+    return out;
+  }
+
+ private:
+  // Accumulates the current level from the last change to t (clipped to the window).
+  void advance(int64_t t) {
+    if (t <= last_) return;
+    const int64_t a = std::max(last_, from_);
+    const int64_t b = std::min(t, to_);
+    if (a < b) {
+      integral_ += level_ * double(b - a);
+      for (int64_t day_start = from_ + (a - from_) / sim_day_s * sim_day_s; day_start < b;
+           day_start += sim_day_s) {
+        const int64_t x = std::max(a, day_start);
+        const int64_t y = std::min(b, day_start + sim_day_s);
+        daily_[static_cast<size_t>((day_start - from_) / sim_day_s)] += level_ * double(y - x);
+      }
+      // Hour marks in [a, b): the level held there.
+      int64_t mark = from_ + (a - from_ + sim_hour_s - 1) / sim_hour_s * sim_hour_s;
+      for (; mark < b; mark += sim_hour_s) hourly_.push_back(level_);
+    }
+    if (last_ < from_ && t >= from_ && peak_ < level_) peak_ = level_;
+    last_ = t;
+  }
+
+  int64_t from_, to_;
+  int64_t last_ = 0;
+  double level_ = 0;
+  double integral_ = 0;
+  double peak_ = 0;
+  std::vector<double> daily_;
+  std::vector<double> hourly_;
+};
+
+enum class EventKind : uint8_t {
+  ask = 1,       // Ask for cover for `leg` (national: entering country leg; else whole).
+  give_up = 2,   // The wait for cover has lasted max_wait_days.
+  border = 3,    // Arrives at crossing `leg` (after driving through country leg).
+  entered = 4,   // Cleared crossing leg - 1: now in country `leg`.
+  arrive = 5,    // At the destination.
+  discharge = 6,  // The cover of `leg` is released (arrival recorded, written off, archived).
+  claim = 7,     // Enquiry then claim on the movement of `leg`.
+  claim_paid = 8,
+};
+
+struct Event {
+  int64_t t;
+  uint64_t seq;
+  uint32_t truck;
+  EventKind kind;
+  uint8_t leg;
+  uint32_t ticket;  // give_up: the wait it ends.
+  friend bool operator>(const Event& a, const Event& b) {
+    return a.t != b.t ? a.t > b.t : a.seq > b.seq;
+  }
+};
+
+struct GuaranteeState {
+  int64_t amount_cents = 0;
+  int64_t reserved_cents = 0;
+  int64_t drawn_cents = 0;
+  bool unlimited = false;  // A waiver.
+  bool registered = false;
+  // Trucks waiting, first come first served, with the ticket of their wait: an entry whose
+  // truck gave up (its ticket moved on) is skipped when it reaches the head.
+  std::deque<std::pair<uint32_t, uint32_t>> waiting;
+};
+
+struct TruckState {
+  int64_t wait_from = -1;   // Waiting for cover since (-1: not waiting).
+  int64_t waited_s = 0;
+  uint32_t wait_ticket = 0;  // Tells a stale give_up from the current wait.
+  bool refused = false;
+  bool released_any = false;
+  int64_t arrived_s = -1;
+};
+
+// One hold of cover, for Little's law and for the sizing pre-run.
+struct Hold {
+  uint32_t key;
+  int64_t amount_cents;
+  int64_t from_s;
+  int64_t to_s;
+};
+
+class Engine {
+ public:
+  Engine(const Scenario& s, const Scheme& scheme, const TrafficPlan& plan,
+         const GuaranteeSizing* sizing)
+      : s_(s), scheme_(scheme), plan_(plan), sizing_(sizing), countries_(countries_of(s)),
+        window_from_(s.warmup_days * sim_day_s), window_to_(plan.end_s),
+        cover_(window_from_, window_to_) {
+    guarantees_.resize(guarantee_keys(s, scheme));
+    trucks_.resize(plan.trucks.size());
+    mrn_offset_.resize(plan.trucks.size());
+    size_t legs = 0;
+    for (const Truck& t : plan.trucks) {
+      mrn_offset_[t.id] = legs;
+      legs += is_national(scheme) ? size_t{t.countries} : size_t{1};
+    }
+    if (sizing != nullptr && sizing->ledger_movements > 0) mrns_.resize(legs);
+    corridor_cover_.assign(s.corridors.size(), LevelTracker(window_from_, window_to_));
+    country_cover_.assign(countries_.size(), LevelTracker(window_from_, window_to_));
+    corridor_level_.assign(s.corridors.size(), 0);
+    country_level_.assign(countries_.size(), 0);
+    for (size_t c = 0; c < s.corridors.size(); ++c) {
+      std::vector<uint8_t> index;
+      for (const Country& country : s.corridors[c].countries) {
+        index.push_back(static_cast<uint8_t>(
+            std::find(countries_.begin(), countries_.end(), country) - countries_.begin()));
+      }
+      corridor_country_index_.push_back(index);
+    }
+  }
+
+  // The no-wait pre-run: unlimited cover, no ledger; collects the holds.
+  std::vector<Hold> holds_without_waits() {
+    unlimited_ = true;
+    simulate();
+    return holds_;
+  }
+
+  uint32_t peak_live() const { return peak_live_; }
+  uint64_t ledger_movements() const { return ledger_movements_; }
+
+  SchemeRunResult run() {
+    SchemeRunResult r;
+    r.scheme = scheme_.name;
+    open_ledger();
+    simulate();
+    finish(&r);
+    return r;
+  }
+
+ private:
+  // ---- Keys, amounts, parties --------------------------------------------------------------
+
+  uint32_t key_of(const Truck& t, uint8_t leg) const {
+    if (!is_national(scheme_)) return t.principal;
+    return t.principal * uint32_t(countries_.size()) + corridor_country_index_[t.corridor][leg];
+  }
+
+  // The amount a movement locks (EUR cents): a leg's duty, or the highest (capped for TIR).
+  int64_t amount_of(const Truck& t, uint8_t leg) const {
+    if (is_national(scheme_)) return t.duty_cents[leg];
+    int64_t highest = 0;
+    for (size_t i = 0; i < t.countries; ++i) highest = std::max(highest, t.duty_cents[i]);
+    if (scheme_.kind == SchemeKind::tir_like) {
+      highest = std::min(highest, static_cast<int64_t>(std::llround(scheme_.tir_cap_eur * 100)));
+    }
+    return std::max<int64_t>(highest, 1);  // A zero-duty movement still locks a cent.
+  }
+
+  uint8_t reduction_of(uint32_t principal_class) const {
+    return scheme_.kind == SchemeKind::comprehensive
+               ? s_.risk_classes[principal_class].reduction_percent
+               : uint8_t{100};
+  }
+
+  PartyId customs_of(Country c) const {
+    return PartyId{customs_base + uint64_t(std::find(countries_.begin(), countries_.end(), c) -
+                                           countries_.begin())};
+  }
+  PartyId provider_of(uint32_t key) const {
+    if (!is_national(scheme_)) return regional_provider;
+    return PartyId{national_provider_base + key % countries_.size()};
+  }
+  Country guarantee_country(uint32_t key) const {
+    return is_national(scheme_) ? countries_[key % countries_.size()] : countries_[0];
+  }
+  Grn grn_of(uint32_t key) const {
+    char serial[32];
+    std::snprintf(serial, sizeof serial, "G%011u", key);
+    return make_grn(26, guarantee_country(key), std::string_view(serial, 12));
+  }
+  // The MRN of a truck's movement for `leg`: made at release, then read from the cache.
+  const Mrn& mrn_of(const Truck& t, uint8_t leg) const {
+    return mrns_[mrn_offset_[t.id] + (leg == whole ? 0 : leg)];
+  }
+  const Mrn& make_mrn_of(const Truck& t, uint8_t leg) {
+    Mrn& slot = mrns_[mrn_offset_[t.id] + (leg == whole ? 0 : leg)];
+    slot = new_mrn(t, leg);
+    return slot;
+  }
+  Mrn new_mrn(const Truck& t, uint8_t leg) const {
+    char serial[32];
+    std::snprintf(serial, sizeof serial, "%010u%02u", t.id % 1'000'000'000u,
+                  leg == whole ? 99u : uint32_t{leg} % 100);
+    const Country departure = s_.corridors[t.corridor].countries[leg == whole ? 0 : leg];
+    return make_mrn(26, departure, std::string_view(serial, 12));
+  }
+  uint64_t ns(int64_t t_s) const { return start_ns_ + uint64_t(t_s) * ns_per_s; }
+
+  // ---- The ledger ------------------------------------------------------------------------
+
+  void step(const TransitCommand& c, int64_t t_s, TransitResult expected = TransitResult::ok) {
+    const TransitResult got = apply_transit_command(*ledger_, ns(t_s), c);
+    steps_ += 1;
+    if (got != expected && disagreement_.empty()) {
+      disagreement_ = "step " + std::to_string(int(c.operation)) + " at " +
+                      std::to_string(t_s) + " s gave " + std::string(result_name(got)) +
+                      ", the simulator expected " + std::string(result_name(expected));
+    }
+  }
+
+  void open_ledger() {
+    const std::optional<uint64_t> start = start_of_day_ns(s_.start);
+    KERVAN_ASSERT(start.has_value());
+    start_ns_ = *start;
+    const uint32_t keys = uint32_t(guarantees_.size());
+    const uint64_t movements = sizing_->ledger_movements;
+    const uint64_t accounts = movements + keys + 64 * countries_.size() + 4096;
+    const uint64_t transfers = 3 * movements + 4 * uint64_t{keys} + 4096;
+    KERVAN_ASSERT(accounts < UINT32_MAX && transfers < UINT32_MAX);
+    ledger_ = std::make_unique<TransitLedger>(TransitConfig{
+        .parties_max = uint32_t(s_.principals + 2 * countries_.size() + 16),
+        .guarantees_max = keys,
+        .movements_max = sizing_->peak_live_movements * 3 / 2 + 4096,
+        .currencies_max = 1,
+        .base_currency = Currency::eur,
+        .hash_seed = plan_.replication + 1,
+        .ledger_accounts_max = uint32_t(accounts),
+        .ledger_transfers_max = uint32_t(transfers),
+        .prefault = Prefault::no});  // Lives for one run: pages committed as used.
+    auto party = [&](PartyId id, PartyRole role, Country country) {
+      TransitCommand c{.operation = TransitOperation::register_party, .actor = id};
+      c.party = Party{id, role, country};
+      step(c, 0);
+    };
+    party(operator_party, PartyRole::operator_, Country());
+    party(regional_provider, PartyRole::provider, countries_[0]);
+    for (size_t i = 0; i < countries_.size(); ++i) {
+      party(PartyId{customs_base + i}, PartyRole::customs, countries_[i]);
+      party(PartyId{national_provider_base + i}, PartyRole::provider, countries_[i]);
+    }
+    for (uint32_t p = 0; p < s_.principals; ++p) {
+      party(PartyId{principal_base + p}, PartyRole::principal, countries_[0]);
+    }
+  }
+
+  // Registers the guarantee of `key` on first use (principal class gives the reduction).
+  void ensure_guarantee(uint32_t key, const Truck& t) {
+    GuaranteeState& g = guarantees_[key];
+    if (g.registered) return;
+    g.registered = true;
+    g.amount_cents = sizing_->amount_cents[key];
+    const uint8_t reduction = reduction_of(t.risk_class);
+    g.unlimited = reduction == 0;
+    cost_cents_ += double(g.amount_cents) * reduction / 100.0;
+    capacity_cents_ += double(g.amount_cents);
+    if (unlimited_) return;
+    TransitCommand c{.operation = TransitOperation::register_guarantee, .actor = provider_of(key)};
+    GuaranteeSpec& spec = c.guarantee;
+    spec.grn = grn_of(key);
+    spec.type = g.unlimited ? GuaranteeType::waiver : GuaranteeType::comprehensive;
+    spec.provider = provider_of(key);
+    spec.principal = PartyId{principal_base + t.principal};
+    spec.reference_amount = Amount::from_minor(std::max<int64_t>(g.amount_cents, 1),
+                                               Currency::eur);
+    spec.valid_from = *s_.start.plus_days(-1);
+    spec.valid_to = *s_.start.plus_days(3 * (s_.warmup_days + s_.horizon_days) + 400);
+    step(c, 0);
+  }
+
+  // ---- Events ----------------------------------------------------------------------------
+
+  void schedule(int64_t t, uint32_t truck, EventKind kind, uint8_t leg, uint32_t ticket = 0) {
+    events_.push(Event{t, seq_++, truck, kind, leg, ticket});
+  }
+
+  void simulate() {
+    for (const Truck& t : plan_.trucks) {
+      schedule(t.ready_s, t.id, EventKind::ask, is_national(scheme_) ? 0 : whole);
+    }
+    while (!events_.empty()) {
+      const Event e = events_.top();
+      events_.pop();
+      const Truck& t = plan_.trucks[e.truck];
+      switch (e.kind) {
+        case EventKind::ask: ask(e.t, t, e.leg); break;
+        case EventKind::give_up: give_up(e.t, t, e.leg, e.ticket); break;
+        case EventKind::border: at_border(e.t, t, e.leg); break;
+        case EventKind::entered: entered(e.t, t, e.leg); break;
+        case EventKind::arrive: arrive(e.t, t, e.leg); break;
+        case EventKind::discharge: discharge(e.t, t, e.leg); break;
+        case EventKind::claim: claim(e.t, t, e.leg); break;
+        case EventKind::claim_paid: claim_paid(e.t, t, e.leg); break;
+      }
+    }
+  }
+
+  bool fits(const GuaranteeState& g, int64_t amount) const {
+    return unlimited_ || g.unlimited ||
+           g.amount_cents - g.reserved_cents - g.drawn_cents >= amount;
+  }
+
+  void ask(int64_t now, const Truck& t, uint8_t leg) {
+    const uint32_t key = key_of(t, leg == whole ? 0 : leg);
+    ensure_guarantee(key, t);
+    GuaranteeState& g = guarantees_[key];
+    TruckState& ts = trucks_[t.id];
+    drop_stale(g);
+    if (g.waiting.empty() && fits(g, amount_of(t, leg == whole ? 0 : leg))) {
+      release(now, t, leg);
+      return;
+    }
+    ts.wait_from = now;
+    ts.wait_ticket += 1;
+    g.waiting.push_back({t.id, ts.wait_ticket});
+    waiting_ += 1;
+    schedule(now + static_cast<int64_t>(scheme_.max_wait_days * double(sim_day_s)), t.id,
+             EventKind::give_up, leg, ts.wait_ticket);
+  }
+
+  void drop_stale(GuaranteeState& g) {
+    while (!g.waiting.empty()) {
+      const auto [truck, ticket] = g.waiting.front();
+      const TruckState& ts = trucks_[truck];
+      if (ts.wait_from >= 0 && ts.wait_ticket == ticket) return;
+      g.waiting.pop_front();
+    }
+  }
+
+  // `ticket`: the wait this give-up belongs to (a truck served meanwhile has moved on).
+  void give_up(int64_t now, const Truck& t, uint8_t leg, uint32_t ticket) {
+    TruckState& ts = trucks_[t.id];
+    if (ts.wait_from < 0 || ts.wait_ticket != ticket) return;  // Served meanwhile.
+    GuaranteeState& g = guarantees_[key_of(t, leg == whole ? 0 : leg)];
+    waiting_ -= 1;
+    ts.waited_s += now - ts.wait_from;
+    ts.wait_from = -1;
+    ts.wait_ticket += 1;  // Its queue entry is now stale.
+    ts.refused = true;
+    serve_waiting(now, g);  // The head may have changed.
+  }
+
+  // Serves the guarantee's queue in order while the head fits (stale entries dropped).
+  void serve_waiting(int64_t now, GuaranteeState& g) {
+    while (!g.waiting.empty()) {
+      const auto [truck, ticket] = g.waiting.front();
+      TruckState& hs = trucks_[truck];
+      if (hs.wait_from < 0 || hs.wait_ticket != ticket) {
+        g.waiting.pop_front();
+        continue;
+      }
+      const Truck& head = plan_.trucks[truck];
+      const uint8_t leg = is_national(scheme_) ? leg_waiting_[head.id] : whole;
+      if (!fits(g, amount_of(head, leg == whole ? 0 : leg))) return;
+      g.waiting.pop_front();
+      waiting_ -= 1;
+      hs.waited_s += now - hs.wait_from;
+      hs.wait_from = -1;
+      hs.wait_ticket += 1;
+      release(now, head, leg);
+    }
+  }
+
+  // Declares and releases the movement of `leg` (whole, or a national leg), then sends the
+  // truck on.
+  void release(int64_t now, const Truck& t, uint8_t leg) {
+    const uint8_t position = leg == whole ? 0 : leg;
+    const uint32_t key = key_of(t, position);
+    GuaranteeState& g = guarantees_[key];
+    const int64_t amount = amount_of(t, position);
+    g.reserved_cents += amount;
+    change_cover(now, t, position, double(amount));
+    trucks_[t.id].released_any = true;
+    if (t.ready_s >= window_from_) released_ += 1;
+    live_ += 1;
+    peak_live_ = std::max(peak_live_, live_);
+    ledger_movements_ += 1;
+    hold_start_[hold_index(t, leg)] = now;
+    if (!unlimited_) {
+      const Corridor& corridor = s_.corridors[t.corridor];
+      TransitCommand d{.operation = TransitOperation::declare_movement,
+                       .actor = PartyId{principal_base + t.principal}};
+      Declaration& decl = d.declaration;
+      decl.mrn = make_mrn_of(t, leg);
+      decl.principal = d.actor;
+      const size_t first = leg == whole ? 0 : leg;
+      const size_t count = leg == whole ? t.countries : 1;
+      decl.itinerary_count = uint8_t(count);
+      for (size_t i = 0; i < count; ++i) {
+        decl.itinerary[i] = corridor.countries[first + i];
+        decl.duties[i] = Amount::from_minor(t.duty_cents[first + i], Currency::eur);
+      }
+      decl.goods_count = 1;
+      decl.goods[0] = GoodsLine{.hs6 = s_.cargo[t.cargo].hs6,
+                                .value = Amount::from_minor(t.value_cents, Currency::eur)};
+      decl.time_limit_ns = ns(now + static_cast<int64_t>(s_.costs.time_limit_days * sim_day_s));
+      decl.references_count = 1;
+      decl.references[0] = GuaranteeReference{
+          .grn = grn_of(key), .amount_concerned = Amount::from_minor(amount, Currency::eur),
+          .access_code_valid = true, .leg = whole};
+      step(d, now);
+      TransitCommand r{.operation = TransitOperation::release_movement,
+                       .actor = customs_of(corridor.countries[first])};
+      r.mrn = decl.mrn;
+      step(r, now);
+    }
+    // The truck's journey from here.
+    if (t.incident && (leg == whole || leg == t.incident_at)) {
+      // The goods never arrive: an enquiry after the time limit, then the claim.
+      const double days = s_.costs.time_limit_days + s_.incidents.enquiry_after_days;
+      schedule(now + static_cast<int64_t>(days * sim_day_s), t.id, EventKind::claim, leg);
+      if (leg == whole && t.incident_at > 0) {
+        // Under a single guarantee the truck still crosses into the country where it vanishes.
+        drive_to_border(now, t, 0);
+      }
+      return;
+    }
+    drive_to_border(now, t, position);
+  }
+
+  // From entering country i: drive through it, then the border (or the destination).
+  void drive_to_border(int64_t now, const Truck& t, uint8_t i) {
+    const int64_t at = now + t.drive_s[i];
+    if (i + 1 >= t.countries) {
+      schedule(at, t.id, EventKind::arrive, i);
+    } else {
+      schedule(at, t.id, EventKind::border, i);
+    }
+  }
+
+  void at_border(int64_t now, const Truck& t, uint8_t i) {
+    // A closed crossing: wait until it opens.
+    int64_t t_open = now;
+    for (const Closure& c : s_.corridors[t.corridor].crossings[i].closures) {
+      if (t_open >= c.from_day * sim_day_s && t_open < c.to_day * sim_day_s) {
+        t_open = c.to_day * sim_day_s;
+      }
+    }
+    schedule(t_open + t.border_s[i], t.id, EventKind::entered, uint8_t(i + 1));
+  }
+
+  // Cleared the crossing into country i.
+  void entered(int64_t now, const Truck& t, uint8_t i) {
+    if (is_national(scheme_)) {
+      // Leg i - 1 ends at the exit: discharged after its lag; leg i needs cover now.
+      schedule(now + t.release_lag_s[i - 1], t.id, EventKind::discharge, uint8_t(i - 1));
+      leg_waiting_[t.id] = i;
+      ask(now, t, i);
+      return;
+    }
+    if (!unlimited_) {
+      TransitCommand c{.operation = TransitOperation::record_crossing,
+                       .actor = customs_of(s_.corridors[t.corridor].countries[i])};
+      c.mrn = mrn_of(t, whole);
+      c.country = s_.corridors[t.corridor].countries[i];
+      step(c, now);
+    }
+    if (t.incident && t.incident_at == i) return;  // Vanishes here.
+    drive_to_border(now, t, i);
+  }
+
+  void arrive(int64_t now, const Truck& t, uint8_t last) {
+    trucks_[t.id].arrived_s = now;
+    schedule(now + t.release_lag_s[last], t.id, EventKind::discharge,
+             is_national(scheme_) ? last : whole);
+  }
+
+  void discharge(int64_t now, const Truck& t, uint8_t leg) {
+    const uint8_t position = leg == whole ? 0 : leg;
+    const uint32_t key = key_of(t, position);
+    GuaranteeState& g = guarantees_[key];
+    const int64_t amount = amount_of(t, position);
+    end_hold(now, t, leg, amount);
+    g.reserved_cents -= amount;
+    change_cover(now, t, position, -double(amount));
+    live_ -= 1;
+    if (!unlimited_) {
+      const Corridor& corridor = s_.corridors[t.corridor];
+      const Mrn mrn = mrn_of(t, leg);
+      const Country departure = corridor.countries[position];
+      const Country destination = leg == whole ? corridor.countries[t.countries - 1] : departure;
+      TransitCommand c{.operation = TransitOperation::record_arrival,
+                       .actor = customs_of(destination)};
+      c.mrn = mrn;
+      step(c, now);
+      c.operation = TransitOperation::write_off;
+      c.actor = customs_of(departure);
+      step(c, now);
+      c.operation = TransitOperation::archive_movement;
+      c.actor = operator_party;
+      step(c, now);
+    }
+    serve_waiting(now, g);
+  }
+
+  void claim(int64_t now, const Truck& t, uint8_t leg) {
+    const uint8_t position = leg == whole ? 0 : leg;
+    const uint32_t key = key_of(t, position);
+    GuaranteeState& g = guarantees_[key];
+    const int64_t amount = amount_of(t, position);
+    const int64_t claimed = t.duty_cents[t.incident_at];
+    const int64_t drawn = g.unlimited ? 0 : std::min(claimed, amount);
+    end_hold(now, t, leg, amount);
+    g.reserved_cents -= amount;
+    g.drawn_cents += drawn;
+    change_cover(now, t, position, -double(amount));
+    const Country country = s_.corridors[t.corridor].countries[t.incident_at];
+    const size_t ci = corridor_country_index_[t.corridor][t.incident_at];
+    claimed_by_country_[ci] += claimed;
+    if (t.ready_s >= window_from_) {
+      claims_ += 1;
+      claimed_cents_ += double(claimed);
+      drawn_cents_ += double(drawn);
+      uncovered_cents_ += double(claimed - drawn);
+      const double loss = double(drawn) / 100 * s_.risk_classes[t.risk_class].loss_given_incident;
+      claim_losses_.push_back(loss);
+    }
+    if (!unlimited_) {
+      const Country departure = s_.corridors[t.corridor].countries[position];
+      TransitCommand c{.operation = TransitOperation::open_enquiry,
+                       .actor = customs_of(departure)};
+      c.mrn = mrn_of(t, leg);
+      step(c, now);
+      c.operation = TransitOperation::raise_claim;
+      c.actor = customs_of(country);
+      c.amount = Amount::from_minor(claimed, Currency::eur);
+      step(c, now);
+    }
+    schedule(now + static_cast<int64_t>(s_.incidents.claim_paid_after_days * sim_day_s), t.id,
+             EventKind::claim_paid, leg);
+    serve_waiting(now, g);
+  }
+
+  void claim_paid(int64_t now, const Truck& t, uint8_t leg) {
+    live_ -= 1;
+    if (unlimited_) return;
+    const uint32_t key = key_of(t, leg == whole ? 0 : leg);
+    TransitCommand c{.operation = TransitOperation::record_claim_paid, .actor = provider_of(key)};
+    c.mrn = mrn_of(t, leg);
+    // A waiver draws nothing: there is no provider draw to pay, and the claim stays with the
+    // principal; the movement is then archived only when something was drawn.
+    if (guarantees_[key].unlimited) return;
+    step(c, now);
+    c.operation = TransitOperation::archive_movement;
+    c.actor = operator_party;
+    step(c, now);
+  }
+
+  // ---- Measures ----------------------------------------------------------------------------
+
+  size_t hold_index(const Truck& t, uint8_t leg) const {
+    return size_t{t.id} * truck_countries_max + (leg == whole ? 0 : leg);
+  }
+
+  void end_hold(int64_t now, const Truck& t, uint8_t leg, int64_t amount) {
+    const int64_t from = hold_start_[hold_index(t, leg)];
+    holds_.push_back(Hold{key_of(t, leg == whole ? 0 : leg), amount, from, now});
+  }
+
+  void change_cover(int64_t now, const Truck& t, uint8_t position, double delta_cents) {
+    const double delta = delta_cents / 100;
+    level_ += delta;
+    cover_.set(now, level_);
+    corridor_level_[t.corridor] += delta;
+    corridor_cover_[t.corridor].set(now, corridor_level_[t.corridor]);
+    const size_t ci = corridor_country_index_[t.corridor][position];
+    country_level_[ci] += delta;
+    country_cover_[ci].set(now, country_level_[ci]);
+  }
+
+  void finish(SchemeRunResult* r) {
+    cover_.finish();
+    for (LevelTracker& l : corridor_cover_) l.finish();
+    for (LevelTracker& l : country_cover_) l.finish();
+    const double years = double(window_to_ - window_from_) / (365.0 * sim_day_s);
+    auto add = [&](std::string name, double value) { r->metrics.push_back({std::move(name), value}); };
+    uint64_t trucks = 0, refused = 0, delayed = 0, arrived = 0;
+    RunningStats wait_h;
+    double value_of_time = 0;
+    for (const Truck& t : plan_.trucks) {
+      if (t.ready_s < window_from_) continue;
+      const TruckState& ts = trucks_[t.id];
+      trucks += 1;
+      refused += ts.refused ? 1 : 0;
+      delayed += ts.waited_s > 0 ? 1 : 0;
+      wait_h.add(double(ts.waited_s) / sim_hour_s);
+      if (ts.arrived_s >= 0 && !ts.refused) {
+        arrived += 1;
+        const double days = double(ts.arrived_s - t.ready_s) / sim_day_s;
+        r->transit_days.push_back(days);
+        value_of_time += double(t.value_cents) / 100 * s_.costs.value_of_time_percent_per_day /
+                         100 * days;
+      }
+    }
+    std::vector<double> hourly = cover_.hourly();
+    std::sort(hourly.begin(), hourly.end());
+    std::vector<double> transit = r->transit_days;
+    std::sort(transit.begin(), transit.end());
+    const double premium = cost_cents_ / 100 * scheme_.premium_percent / 100 * years;
+    const double capital = cost_cents_ / 100 * scheme_.collateral_percent / 100 *
+                           s_.costs.cost_of_capital_percent / 100 * years;
+    add("trucks", double(trucks));
+    add("released", double(released_));
+    add("refused", double(refused));
+    add("delayed", double(delayed));
+    add("arrived", double(arrived));
+    add("wait_mean_h", trucks > 0 ? wait_h.mean() : 0);
+    add("guarantee_capacity_eur", capacity_cents_ / 100);
+    add("cover_mean_eur", cover_.mean());
+    add("cover_peak_eur", cover_.peak());
+    add("cover_p99_eur", hourly.empty() ? 0 : quantile_sorted(hourly, 0.99));
+    add("premium_eur", premium);
+    add("capital_cost_eur", capital);
+    add("guarantee_cost_per_movement_eur", trucks > 0 ? (premium + capital) / double(trucks) : 0);
+    add("transit_days_p50", transit.empty() ? 0 : quantile_sorted(transit, 0.50));
+    add("transit_days_p95", transit.empty() ? 0 : quantile_sorted(transit, 0.95));
+    add("transit_days_p99", transit.empty() ? 0 : quantile_sorted(transit, 0.99));
+    add("value_of_time_eur", value_of_time);
+    add("claims", double(claims_));
+    add("claimed_eur", claimed_cents_ / 100);
+    add("drawn_eur", drawn_cents_ / 100);
+    add("uncovered_eur", uncovered_cents_ / 100);
+    double pool_loss = 0;
+    for (const double l : claim_losses_) pool_loss += l;
+    add("pool_loss_eur", pool_loss);
+    for (size_t c = 0; c < s_.corridors.size(); ++c) {
+      add("cover_mean_eur/corridor/" + s_.corridors[c].name, corridor_cover_[c].mean());
+    }
+    for (size_t c = 0; c < countries_.size(); ++c) {
+      add("cover_mean_eur/country/" + std::string(countries_[c].text()), country_cover_[c].mean());
+    }
+    // Little's law: the time-average cover equals the sum over holds of amount x time held
+    // within the window, divided by the window (exact), and equals arrival rate x mean hold x
+    // mean amount when amount and holding time are independent (checked by the tests).
+    double held = 0;
+    for (const Hold& h : holds_) {
+      const int64_t a = std::max(h.from_s, window_from_);
+      const int64_t b = std::min(h.to_s, window_to_);
+      if (a < b) held += double(h.amount_cents) / 100 * double(b - a);
+    }
+    const double predicted = held / double(window_to_ - window_from_);
+    r->little_relative_error =
+        predicted > 0 ? std::abs(cover_.mean() - predicted) / predicted : 0;
+    add("little_relative_error", r->little_relative_error);
+    r->daily_cover_eur = cover_.daily_means();
+    r->claim_losses_eur = claim_losses_;
+    r->ledger_steps = steps_;
+    check_ledger(r);
+  }
+
+  // The simulator's accounting against the ledger's, once every event has run.
+  void check_ledger(SchemeRunResult* r) {
+    std::string why = disagreement_;
+    for (uint32_t key = 0; key < guarantees_.size() && why.empty(); ++key) {
+      GuaranteeState& g = guarantees_[key];
+      if (!g.registered) continue;
+      drop_stale(g);
+      if (g.reserved_cents != 0 || !g.waiting.empty()) {
+        why = "guarantee " + std::to_string(key) + " still holds cover or a queue";
+        break;
+      }
+      const Guarantee* lg = ledger_->guarantee(grn_of(key));
+      if (lg == nullptr) {
+        why = "guarantee " + std::to_string(key) + " is not in the ledger";
+        break;
+      }
+      const GuaranteeBalance b = ledger_->balance(*lg);
+      if (b.reserved.minor() != 0 || (!g.unlimited && b.drawn.minor() != g.drawn_cents)) {
+        why = "guarantee " + std::to_string(key) + ": the ledger has reserved " +
+              format_amount(b.reserved) + ", drawn " + format_amount(b.drawn) +
+              "; the simulator drawn " + std::to_string(g.drawn_cents) + " cents";
+      }
+    }
+    for (size_t ci = 0; ci < countries_.size() && why.empty(); ++ci) {
+      i128 ledger_claimed = 0;
+      for (const DutyLedger& d : ledger_->duty_ledgers()) {
+        if (d.country == countries_[ci] && d.currency == Currency::eur) {
+          ledger_claimed += d.claimed.minor();
+        }
+      }
+      if (ledger_claimed != claimed_by_country_[ci]) {
+        why = std::string("duties claimed by ") + std::string(countries_[ci].text()) +
+              " differ between the ledger and the simulator";
+      }
+    }
+    if (why.empty() && !check_invariants(ledger_->ledger()).ok()) {
+      why = "the ledger's invariants do not hold";
+    }
+    r->ledger_agrees = why.empty();
+    r->disagreement = why;
+  }
+
+  const Scenario& s_;
+  const Scheme& scheme_;
+  const TrafficPlan& plan_;
+  const GuaranteeSizing* sizing_;
+  std::vector<Country> countries_;
+  std::vector<std::vector<uint8_t>> corridor_country_index_;
+  int64_t window_from_, window_to_;
+  bool unlimited_ = false;
+  uint64_t start_ns_ = 0;
+  std::unique_ptr<TransitLedger> ledger_;
+  std::vector<GuaranteeState> guarantees_;
+  std::vector<TruckState> trucks_;
+  std::vector<size_t> mrn_offset_;  // Per truck: its first MRN in mrns_.
+  std::vector<Mrn> mrns_;
+  std::vector<uint8_t> leg_waiting_ = std::vector<uint8_t>(plan_.trucks.size(), 0);
+  std::vector<int64_t> hold_start_ =
+      std::vector<int64_t>(plan_.trucks.size() * truck_countries_max, 0);
+  std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
+  uint64_t seq_ = 0;
+  uint64_t steps_ = 0;
+  std::string disagreement_;
+  // Measures.
+  LevelTracker cover_;
+  std::vector<LevelTracker> corridor_cover_;
+  std::vector<LevelTracker> country_cover_;
+  double level_ = 0;
+  std::vector<double> corridor_level_;
+  std::vector<double> country_level_;
+  std::vector<i128> claimed_by_country_ = std::vector<i128>(countries_.size(), 0);
+  std::vector<Hold> holds_;
+  std::vector<double> claim_losses_;
+  uint64_t released_ = 0, claims_ = 0, waiting_ = 0;
+  uint32_t live_ = 0, peak_live_ = 0;
+  uint64_t ledger_movements_ = 0;
+  double capacity_cents_ = 0, cost_cents_ = 0;
+  double claimed_cents_ = 0, drawn_cents_ = 0, uncovered_cents_ = 0;
+};
+
+// The open-movement statistic of one key's holds (peak, time-average, or the 99th percentile
+// over time) within [from, to).
+double open_statistic(std::vector<Hold>& holds, OpenStatistic statistic, int64_t from,
+                      int64_t to) {
+  std::vector<std::pair<int64_t, int>> steps;
+  for (const Hold& h : holds) {
+    steps.push_back({h.from_s, +1});
+    steps.push_back({h.to_s, -1});
+  }
+  std::sort(steps.begin(), steps.end());
+  int open = 0, peak = 0;
+  double integral = 0;
+  std::vector<double> time_at(1, 0.0);  // Seconds at each open count, within the window.
+  int64_t last = from;
+  for (const auto& [t, d] : steps) {
+    const int64_t a = std::max(last, from), b = std::min(t, to);
+    if (a < b) {
+      integral += double(open) * double(b - a);
+      if (time_at.size() <= size_t(open)) time_at.resize(size_t(open) + 1, 0.0);
+      time_at[size_t(open)] += double(b - a);
+    }
+    last = std::max(last, t);
+    open += d;
+    peak = std::max(peak, open);
+  }
+  switch (statistic) {
+    case OpenStatistic::peak:
+      return peak;
+    case OpenStatistic::mean:
+      return integral / double(to - from);
+    case OpenStatistic::p99: {
+      const double total = double(to - from);
+      double seen = 0;
+      for (size_t n = 0; n < time_at.size(); ++n) {
+        seen += time_at[n];
+        if (seen >= 0.99 * total) return double(n);
+      }
+      return double(time_at.size() - 1);
+    }
+  }
+  return peak;
+}
+
+}  // namespace
+
+uint32_t guarantee_keys(const Scenario& scenario, const Scheme& scheme) {
+  const uint32_t countries = uint32_t(countries_of(scenario).size());
+  return is_national(scheme) ? scenario.principals * countries : scenario.principals;
+}
+
+GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
+                                const TrafficPlan& plan) {
+  GuaranteeSizing sizing;
+  const uint32_t keys = guarantee_keys(scenario, scheme);
+  sizing.amount_cents.assign(keys, 0);
+  GuaranteeSizing unlimited = sizing;
+  Engine pre(scenario, scheme, plan, &unlimited);
+  std::vector<Hold> holds = pre.holds_without_waits();
+  sizing.peak_live_movements = pre.peak_live();
+  sizing.ledger_movements = pre.ledger_movements();
+  std::vector<std::vector<Hold>> by_key(keys);
+  for (const Hold& h : holds) by_key[h.key].push_back(h);
+  const auto given = static_cast<int64_t>(std::llround(scheme.given_amount_eur * 100));
+  const int64_t from = scenario.warmup_days * sim_day_s;
+  for (uint32_t key = 0; key < keys; ++key) {
+    std::vector<Hold>& mine = by_key[key];
+    if (scheme.sizing == SizingRule::given) {
+      sizing.amount_cents[key] = given;
+      continue;
+    }
+    if (mine.empty()) continue;
+    double total = 0;
+    int64_t largest = 0;
+    for (const Hold& h : mine) {
+      total += double(h.amount_cents);
+      largest = std::max(largest, h.amount_cents);
+    }
+    const double average = total / double(mine.size());
+    const double open = open_statistic(mine, scheme.open_statistic, from, plan.end_s);
+    const double amount = average * std::max(open, 1.0) * scheme.sizing_factor;
+    // Never below the largest single amount (it could never be released); in whole euros.
+    const auto cents = static_cast<int64_t>(std::ceil(std::max(amount, double(largest)) / 100));
+    sizing.amount_cents[key] = cents * 100;
+  }
+  return sizing;
+}
+
+SchemeRunResult run_scheme(const Scenario& scenario, const Scheme& scheme,
+                           const TrafficPlan& plan, const GuaranteeSizing& sizing) {
+  Engine engine(scenario, scheme, plan, &sizing);
+  return engine.run();
+}
+
+}  // namespace kervan

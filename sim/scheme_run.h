@@ -1,0 +1,73 @@
+// One scheme run over one replication's traffic: a discrete-event simulation in which every
+// truck asks for cover, waits for it (or is refused), drives, clears borders, and is discharged
+// or claimed, with every step taken through the real transit ledger's domain operations
+// (declare, release, cross, arrive, write off, enquiry, claim, claim paid, archive).
+//
+// Schemes (sim/scenario.h, docs/simulator.md "Schemes"):
+//   national      - per country leg a movement of its own, declared at entry into the country
+//                   on the principal's guarantee for that country, for that country's duties,
+//                   discharged after leaving it plus the release lag: a truck may wait for
+//                   cover at every border;
+//   regional      - one movement for the whole itinerary on the principal's regional guarantee,
+//                   for the highest country amount, discharged after arrival plus the lag;
+//   tir_like      - regional, the amount capped (the excess of a claim is uncovered duty);
+//   comprehensive - regional, the guarantee's cost reduced by the principal's risk class
+//                   (a waiver class needs no cover).
+// A truck waits in its guarantee's queue (first come, first served) while the guarantee lacks
+// the cover; past the scheme's max_wait_days it is refused and never travels.
+//
+// The simulator keeps its own accounting (cover reserved and drawn per guarantee, duties
+// claimed per country) beside the ledger's; the run ends by checking that they agree, that the
+// ledger's invariants hold, and that every reservation was resolved.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/scenario.h"
+#include "sim/traffic.h"
+
+namespace kervan {
+
+// One number a run measured, named for its table row (e.g. "cover_mean_eur",
+// "cover_mean_eur/corridor/CN-KZ-UZ"). Runs of one scenario list the same names in the same
+// order, so replications line up for intervals and schemes for paired differences.
+struct Metric {
+  std::string name;
+  double value = 0;
+};
+
+// A guarantee's sizing: what each of a scheme's guarantees is registered for.
+struct GuaranteeSizing {
+  std::vector<int64_t> amount_cents;  // Per guarantee key (principal, or principal x country).
+  uint32_t peak_live_movements = 0;   // In the no-wait pre-run: sizes the ledger's tables.
+  uint64_t ledger_movements = 0;      // Movements the run declares at most.
+};
+
+struct SchemeRunResult {
+  std::string scheme;
+  std::vector<Metric> metrics;
+  std::vector<double> daily_cover_eur;   // Mean cover in use per day of the window.
+  std::vector<double> transit_days;      // Per truck arrived (window), ready to arrival.
+  std::vector<double> claim_losses_eur;  // Per claim (window): drawn x loss given incident.
+  uint64_t ledger_steps = 0;
+  bool ledger_agrees = false;
+  std::string disagreement;  // Empty when the ledger agrees.
+  double little_relative_error = 0;  // |measured - predicted| / predicted, cover in use.
+};
+
+// Sizes the scheme's guarantees by its rule from a no-wait pre-run over the plan (reference
+// sizing: average amount x open movements statistic x factor, never below the largest single
+// amount), or to the given amount.
+GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
+                                const TrafficPlan& plan);
+
+// Runs the scheme over the plan through an in-process transit ledger.
+SchemeRunResult run_scheme(const Scenario& scenario, const Scheme& scheme,
+                           const TrafficPlan& plan, const GuaranteeSizing& sizing);
+
+// The number of guarantee keys of a scheme: principals, or principals x countries (national).
+uint32_t guarantee_keys(const Scenario& scenario, const Scheme& scheme);
+
+}  // namespace kervan

@@ -1,0 +1,182 @@
+// The simulator's engine and runner: Little's law on the textbook case, the ledger agreeing with
+// the simulator's accounting under every scheme (claims included), what each scheme ties up,
+// refusals for lack of cover, and determinism across runs and threads.
+#include "sim/scheme_run.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "sim/runner.h"
+#include "sim/summary.h"
+
+namespace kervan {
+namespace {
+
+double metric(const SchemeRunResult& run, std::string_view name) {
+  for (const Metric& m : run.metrics) {
+    if (m.name == name) return m.value;
+  }
+  ADD_FAILURE() << "no metric " << name;
+  return NAN;
+}
+
+// One corridor KZ -> UZ, no driving and (almost) no border time, goods that cannot be
+// classified (EUR 10,000 of duty in each country by the NCTS default), a release lag of
+// exactly `lag_days`: every movement holds EUR 10,000 for lag_days.
+Scenario textbook(double per_day, double lag_days, int64_t horizon_days) {
+  Scenario s;
+  s.name = "textbook";
+  s.seed = 7;
+  s.start = *Date::from_civil(2026, 1, 1);
+  s.horizon_days = horizon_days;
+  s.warmup_days = 20;
+  s.replications = 2;
+  s.principals = 1;
+  s.release_lag_days = Lognormal{.mu = std::log(lag_days), .sigma = 0};
+  Corridor c;
+  c.name = "KZ-UZ";
+  c.countries = {Country::of("KZ"), Country::of("UZ")};
+  c.distance_km = {0, 0};
+  BorderCrossing b;
+  b.name = "Zhibek Zholy";
+  b.from = Country::of("KZ");
+  b.to = Country::of("UZ");
+  b.time_h.body = Lognormal{.mu = std::log(0.001), .sigma = 0};
+  c.crossings = {b};
+  c.movements_per_day = per_day;
+  c.monthly.fill(1);
+  c.weekly.fill(1);
+  s.corridors = {c};
+  s.cargo = {CargoClass{.name = "unclassified", .hs6 = 0, .share = 1,
+                        .value_eur = Lognormal{.mu = std::log(20'000.0), .sigma = 0.5}}};
+  s.risk_classes = {RiskClass{.name = "all", .share = 1, .reduction_percent = 100,
+                              .incident_probability = 0, .loss_given_incident = 1}};
+  s.schemes = {Scheme{.name = "regional", .kind = SchemeKind::regional}};
+  LoadError error;
+  EXPECT_EQ(load_default_reference_data(&s.reference, &error), LoadErrorCode::ok);
+  s.reference_source = "embedded:carec";
+  return s;
+}
+
+// Simulation.md check 1: lambda = 2 a day, W = 5 days, D = EUR 10,000: a mean stock of
+// EUR 100,000, ten movements open on average (the Finnish customs example).
+TEST(SchemeRun, LittlesLawOnTheTextbookCase) {
+  const Scenario s = textbook(2, 5, 3650);
+  const TrafficPlan plan = generate_traffic(s, 0);
+  const SchemeRunResult run =
+      run_scheme(s, s.schemes[0], plan, size_guarantees(s, s.schemes[0], plan));
+  ASSERT_TRUE(run.ledger_agrees) << run.disagreement;
+  // The simulator's own two measures agree to rounding; the analytic mean within 2 %.
+  EXPECT_LT(run.little_relative_error, 1e-6);
+  EXPECT_NEAR(metric(run, "cover_mean_eur"), 100'000, 2'000);
+  EXPECT_EQ(metric(run, "refused"), 0);  // Sized by the peak of a no-wait run: nobody waits.
+  EXPECT_EQ(metric(run, "delayed"), 0);
+  // Guarantee capacity: EUR 10,000 x the peak of open movements (Poisson(10): about 20+).
+  const double capacity = metric(run, "guarantee_capacity_eur");
+  EXPECT_GT(capacity, 180'000);
+  EXPECT_LT(capacity, 300'000);
+  EXPECT_LE(metric(run, "cover_peak_eur"), capacity);
+}
+
+TEST(SchemeRun, AGuaranteeSizedForTheMeanMakesTrucksWaitAndSomeAreRefused) {
+  Scenario s = textbook(2, 5, 365);
+  s.schemes[0].sizing = SizingRule::given;
+  s.schemes[0].given_amount_eur = 100'000;  // Ten movements: the mean, not the peak.
+  s.schemes[0].max_wait_days = 1;
+  const TrafficPlan plan = generate_traffic(s, 0);
+  const SchemeRunResult run =
+      run_scheme(s, s.schemes[0], plan, size_guarantees(s, s.schemes[0], plan));
+  ASSERT_TRUE(run.ledger_agrees) << run.disagreement;
+  EXPECT_GT(metric(run, "delayed"), 10);
+  EXPECT_GT(metric(run, "refused"), 0);
+  EXPECT_LE(metric(run, "cover_peak_eur"), 100'000);
+  EXPECT_GT(metric(run, "wait_mean_h"), 0);
+}
+
+// Three countries, real goods, incidents frequent enough to claim: every scheme's ledger agrees
+// with the simulator, and the national chain ties up more than one regional guarantee.
+TEST(SchemeRun, EverySchemeAgreesWithTheLedgerAndNationalTiesUpMore) {
+  Scenario s = textbook(6, 3, 120);
+  s.principals = 5;
+  s.corridors[0].name = "CN-KZ-UZ";
+  s.corridors[0].countries = {Country::of("CN"), Country::of("KZ"), Country::of("UZ")};
+  s.corridors[0].distance_km = {300, 900, 200};
+  BorderCrossing khorgos = s.corridors[0].crossings[0];
+  khorgos.name = "Khorgos";
+  khorgos.from = Country::of("CN");
+  khorgos.to = Country::of("KZ");
+  khorgos.time_h = LognormalMixture{.body = Lognormal{.mu = std::log(8.0), .sigma = 0.6},
+                                    .tail = Lognormal{.mu = std::log(50.0), .sigma = 0.3},
+                                    .tail_weight = 0.05};
+  khorgos.closures = {Closure{.from_day = 40, .to_day = 44, .reason = "Spring Festival"}};
+  s.corridors[0].crossings.insert(s.corridors[0].crossings.begin(), khorgos);
+  s.cargo = {CargoClass{.name = "cars", .hs6 = 870323, .share = 0.7,
+                        .value_eur = Lognormal{.mu = std::log(40'000.0), .sigma = 0.9}},
+             CargoClass{.name = "unknown", .hs6 = 0, .share = 0.3,
+                        .value_eur = Lognormal{.mu = std::log(10'000.0), .sigma = 0.5}}};
+  s.risk_classes = {RiskClass{.name = "aeo", .share = 0.5, .reduction_percent = 30,
+                              .incident_probability = 0.02, .loss_given_incident = 0.5},
+                    RiskClass{.name = "other", .share = 0.5, .reduction_percent = 100,
+                              .incident_probability = 0.04, .loss_given_incident = 1}};
+  s.incidents.correlation = 0.2;
+  s.schemes = {Scheme{.name = "national", .kind = SchemeKind::national, .premium_percent = 0.25,
+                      .collateral_percent = 100},
+               Scheme{.name = "regional", .kind = SchemeKind::regional, .premium_percent = 0.5,
+                      .collateral_percent = 30},
+               Scheme{.name = "tir", .kind = SchemeKind::tir_like, .tir_cap_eur = 20'000},
+               Scheme{.name = "comprehensive", .kind = SchemeKind::comprehensive,
+                      .premium_percent = 0.5}};
+  const ReplicationResult r = run_replication(s, 0);
+  ASSERT_EQ(r.schemes.size(), 4u);
+  for (const SchemeRunResult& run : r.schemes) {
+    EXPECT_TRUE(run.ledger_agrees) << run.scheme << ": " << run.disagreement;
+    EXPECT_GT(metric(run, "claims"), 0) << run.scheme;
+    EXPECT_LT(run.little_relative_error, 1e-6) << run.scheme;
+  }
+  EXPECT_GT(metric(r.schemes[0], "guarantee_capacity_eur"),
+            metric(r.schemes[1], "guarantee_capacity_eur"));
+  EXPECT_GT(metric(r.schemes[0], "cover_mean_eur"), metric(r.schemes[1], "cover_mean_eur"));
+  // The TIR cap leaves part of large claims uncovered; the regional guarantee none.
+  EXPECT_EQ(metric(r.schemes[1], "uncovered_eur"), 0);
+  EXPECT_GT(metric(r.schemes[2], "uncovered_eur"), 0);
+  // The same trucks met every scheme (common random numbers).
+  EXPECT_EQ(metric(r.schemes[0], "trucks"), metric(r.schemes[1], "trucks"));
+}
+
+TEST(SchemeRun, SameSeedSameResultsOnOneThreadOrMany) {
+  Scenario s = textbook(4, 3, 60);
+  s.replications = 4;
+  SimulationOptions one;
+  one.threads = 1;
+  SimulationOptions two;
+  two.threads = 2;
+  const std::vector<ReplicationResult> a = run_replications(s, one);
+  const std::vector<ReplicationResult> b = run_replications(s, two);
+  ASSERT_EQ(a.size(), 4u);
+  ASSERT_EQ(b.size(), 4u);
+  for (size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].replication, b[i].replication);
+    ASSERT_EQ(a[i].schemes[0].metrics.size(), b[i].schemes[0].metrics.size());
+    for (size_t m = 0; m < a[i].schemes[0].metrics.size(); ++m) {
+      // Bit for bit: compare the representations, not within a tolerance.
+      EXPECT_EQ(std::memcmp(&a[i].schemes[0].metrics[m].value, &b[i].schemes[0].metrics[m].value,
+                            sizeof(double)),
+                0)
+          << a[i].schemes[0].metrics[m].name;
+    }
+  }
+  // Replications differ from each other (independent streams).
+  EXPECT_NE(metric(a[0].schemes[0], "trucks"), metric(a[1].schemes[0], "trucks"));
+  // A later part of the replications alone (an MPI rank's share) gives the same results.
+  SimulationOptions tail;
+  tail.first_replication = 2;
+  const std::vector<ReplicationResult> c = run_replications(s, tail);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].replication, 2u);
+  EXPECT_EQ(metric(c[0].schemes[0], "cover_mean_eur"), metric(a[2].schemes[0], "cover_mean_eur"));
+}
+
+}  // namespace
+}  // namespace kervan
