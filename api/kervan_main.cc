@@ -15,6 +15,7 @@
 #include "api/server.h"
 #include "api/server_config.h"
 #include "api/scenario.h"
+#include "sim/simulate_command.h"
 #include "ledger/store.h"
 
 namespace {
@@ -27,6 +28,11 @@ void print_usage(std::FILE* out) {
                "                 the main job: a CAREC regional scenario on embedded defaults,\n"
                "                 through a server it starts on loopback (default) or straight\n"
                "                 to the durable transit store; DIR is made afresh\n"
+               "  simulate [--scenario FILE] [--out DIR] [--replications N] [--threads N]\n"
+               "           [--seed N] [--horizon-days N] [--quiet]\n"
+               "                 compare guarantee schemes on simulated regional traffic\n"
+               "                 (the embedded CAREC scenario by default) through the real\n"
+               "                 ledger; report, CSV, JSON and SVG plots in DIR\n"
                "  serve [--config FILE] [--endpoint E] [--data DIR]\n"
                "        [--sync durable|no_meta_sync|no_sync] [--accounts-max N]\n"
                "        [--transfers-max N] [--feed E] [--transit yes] [--insecure yes] ...\n"
@@ -269,6 +275,9 @@ int main(int argc, char** argv) {
     return kervan::run_scenario(options, stdout);
   }
   if (std::strcmp(argv[1], "demo") == 0) return kervan::run_demo(stdout);
+  if (std::strcmp(argv[1], "simulate") == 0) {
+    return kervan::run_simulate_command(argc - 2, argv + 2, stdout, stderr);
+  }
   if (std::strcmp(argv[1], "serve") == 0) {
     const int rc = serve(argc, argv);
     if (rc == 2) print_usage(stderr);
