@@ -1,0 +1,47 @@
+// The simulator's speed on one core: one replication of the default CAREC scenario (a year of
+// region-wide traffic, about a million movements), each phase timed apart: drawing the traffic,
+// sizing each scheme's guarantees (a no-wait pre-run), and running each scheme through the
+// in-process transit ledger.
+//
+//   build/bench/kervan_sim_bench [horizon_days]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "sim/runner.h"
+#include "sim/scenario_file.h"
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kervan::Scenario scenario;
+  kervan::LoadError error;
+  if (kervan::load_default_scenario(&scenario, &error) != kervan::LoadErrorCode::ok) {
+    std::fprintf(stderr, "%s\n", error.to_string().c_str());
+    return 1;
+  }
+  if (argc > 1) scenario.horizon_days = std::atoi(argv[1]);
+  auto start = std::chrono::steady_clock::now();
+  const kervan::TrafficPlan plan = kervan::generate_traffic(scenario, 0);
+  std::printf("traffic: %zu movements in %.2f s (%.0f k/s)\n", plan.trucks.size(),
+              seconds_since(start), double(plan.trucks.size()) / seconds_since(start) / 1e3);
+  for (const kervan::Scheme& scheme : scenario.schemes) {
+    start = std::chrono::steady_clock::now();
+    const kervan::GuaranteeSizing sizing = kervan::size_guarantees(scenario, scheme, plan);
+    const double sizing_s = seconds_since(start);
+    start = std::chrono::steady_clock::now();
+    const kervan::SchemeRunResult run = kervan::run_scheme(scenario, scheme, plan, sizing);
+    const double run_s = seconds_since(start);
+    std::printf("%-14s sizing %.2f s, run %.2f s (%.0f k movements/s, %.1f M ledger steps/s), "
+                "ledger agrees: %s\n",
+                scheme.name.c_str(), sizing_s, run_s, double(plan.trucks.size()) / run_s / 1e3,
+                double(run.ledger_steps) / run_s / 1e6, run.ledger_agrees ? "yes" : "NO");
+  }
+  return 0;
+}
