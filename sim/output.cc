@@ -283,8 +283,8 @@ std::string simulation_report(const Scenario& scenario, const SimulationSummary&
   out += "Checks: the ledger's balances agree with the simulator's accounting in every run: " +
          std::string(s.ledger_agrees ? "yes" : "NO (" + s.first_disagreement + ")") + "; " +
          std::to_string(s.ledger_steps) + " ledger steps.\n";
-  out += "Little's law (time-average cover = sum of amount x time held / window): largest "
-         "relative error " + fixed(s.little_relative_error_max * 100, 4) + " %.\n";
+  out += "Little's law (time-average cover = arrival rate x mean time held x mean amount): "
+         "largest relative difference " + fixed(s.little_relative_error_max * 100, 2) + " %.\n";
   return out;
 }
 

@@ -685,18 +685,26 @@ class Engine {
     for (size_t c = 0; c < countries_.size(); ++c) {
       add("cover_mean_eur/country/" + std::string(countries_[c].text()), country_cover_[c].mean());
     }
-    // Little's law: the time-average cover equals the sum over holds of amount x time held
-    // within the window, divided by the window (exact), and equals arrival rate x mean hold x
-    // mean amount when amount and holding time are independent (checked by the tests).
-    double held = 0;
+    // Little's law: the time-average cover in use L = lambda x W x D, with lambda the rate at
+    // which holds start in the window, W their mean holding time and D their mean amount (D
+    // and W independent). Holds straddling the window's edges make the two differ a little;
+    // the difference shrinks as the window grows.
+    uint64_t started = 0;
+    double held_s = 0, amount_eur = 0;
     for (const Hold& h : holds_) {
-      const int64_t a = std::max(h.from_s, window_from_);
-      const int64_t b = std::min(h.to_s, window_to_);
-      if (a < b) held += double(h.amount_cents) / 100 * double(b - a);
+      if (h.from_s < window_from_ || h.from_s >= window_to_) continue;
+      started += 1;
+      held_s += double(h.to_s - h.from_s);
+      amount_eur += double(h.amount_cents) / 100;
     }
-    const double predicted = held / double(window_to_ - window_from_);
+    const double window_s = double(window_to_ - window_from_);
+    const double predicted = started == 0 ? 0
+                                          : double(started) / window_s *
+                                                (held_s / double(started)) *
+                                                (amount_eur / double(started));
     r->little_relative_error =
-        predicted > 0 ? std::abs(cover_.mean() - predicted) / predicted : 0;
+        cover_.mean() > 0 ? std::abs(cover_.mean() - predicted) / cover_.mean() : 0;
+    add("little_predicted_cover_eur", predicted);
     add("little_relative_error", r->little_relative_error);
     r->daily_cover_eur = cover_.daily_means();
     r->claim_losses_eur = claim_losses_;

@@ -68,9 +68,11 @@ TEST(SchemeRun, LittlesLawOnTheTextbookCase) {
   const SchemeRunResult run =
       run_scheme(s, s.schemes[0], plan, size_guarantees(s, s.schemes[0], plan));
   ASSERT_TRUE(run.ledger_agrees) << run.disagreement;
-  // The simulator's own two measures agree to rounding; the analytic mean within 2 %.
-  EXPECT_LT(run.little_relative_error, 1e-6);
+  // The measured mean, Little's lambda x W x D from the simulated holds, and the analytic
+  // 2 x 5 x 10,000 agree within 2 %.
+  EXPECT_LT(run.little_relative_error, 0.02);
   EXPECT_NEAR(metric(run, "cover_mean_eur"), 100'000, 2'000);
+  EXPECT_NEAR(metric(run, "little_predicted_cover_eur"), 100'000, 2'000);
   EXPECT_EQ(metric(run, "refused"), 0);  // Sized by the peak of a no-wait run: nobody waits.
   EXPECT_EQ(metric(run, "delayed"), 0);
   // Guarantee capacity: EUR 10,000 x the peak of open movements (Poisson(10): about 20+).
@@ -98,7 +100,8 @@ TEST(SchemeRun, AGuaranteeSizedForTheMeanMakesTrucksWaitAndSomeAreRefused) {
 // Three countries, real goods, incidents frequent enough to claim: every scheme's ledger agrees
 // with the simulator, and the national chain ties up more than one regional guarantee.
 TEST(SchemeRun, EverySchemeAgreesWithTheLedgerAndNationalTiesUpMore) {
-  Scenario s = textbook(6, 3, 120);
+  Scenario s = textbook(6, 3, 365);
+  s.warmup_days = 60;  // Longer than a claimed movement's hold (time limit + enquiry).
   s.principals = 5;
   s.corridors[0].name = "CN-KZ-UZ";
   s.corridors[0].countries = {Country::of("CN"), Country::of("KZ"), Country::of("UZ")};
@@ -133,7 +136,8 @@ TEST(SchemeRun, EverySchemeAgreesWithTheLedgerAndNationalTiesUpMore) {
   for (const SchemeRunResult& run : r.schemes) {
     EXPECT_TRUE(run.ledger_agrees) << run.scheme << ": " << run.disagreement;
     EXPECT_GT(metric(run, "claims"), 0) << run.scheme;
-    EXPECT_LT(run.little_relative_error, 1e-6) << run.scheme;
+    // Claims hold cover for weeks and amounts vary: edges weigh more than in the textbook.
+    EXPECT_LT(run.little_relative_error, 0.05) << run.scheme;
   }
   EXPECT_GT(metric(r.schemes[0], "guarantee_capacity_eur"),
             metric(r.schemes[1], "guarantee_capacity_eur"));
