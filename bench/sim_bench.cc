@@ -3,7 +3,7 @@
 // sizing each scheme's guarantees (a no-wait pre-run), and running each scheme through the
 // in-process transit ledger.
 //
-//   build/bench/kervan_sim_bench [horizon_days]
+//   build/bench/kervan_sim_bench [horizon_days [scheme]]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   std::printf("traffic: %zu movements in %.2f s (%.0f k/s)\n", plan.trucks.size(),
               seconds_since(start), double(plan.trucks.size()) / seconds_since(start) / 1e3);
   for (const kervan::Scheme& scheme : scenario.schemes) {
+    if (argc > 2 && scheme.name != argv[2]) continue;
     start = std::chrono::steady_clock::now();
     const kervan::GuaranteeSizing sizing = kervan::size_guarantees(scenario, scheme, plan);
     const double sizing_s = seconds_since(start);
