@@ -29,7 +29,8 @@ const char* const transit_usage =
     "  transit cross ACTOR MRN COUNTRY\n"
     "  transit claim ACTOR MRN AMOUNT CURRENCY          e.g. 1250.00 EUR\n"
     "  transit settle PROVIDER                          the provider's claims\n"
-    "  query movement MRN | guarantee GRN | usage GRN [FROM TO] | exposure PROVIDER [SKIP]\n"
+    "  query movement MRN | guarantee GRN | usage GRN [FROM TO [SKIP]] |\n"
+    "        exposure PROVIDER [SKIP]                    lists page by 1,024 from SKIP\n"
     "  query duties COUNTRY CURRENCY [FROM TO]          FROM, TO: dates, inclusive\n";
 
 namespace {
@@ -437,7 +438,16 @@ int run_transit_query(Session& s, std::span<const char* const> args) {
     if (const ReferenceStatus r = Grn::parse(rest[0], &q.grn); !r.ok()) {
       return explain_usage(s, std::string("GRN '") + rest[0] + "': " + to_string(r));
     }
-    if (!parse_period(rest.subspan(1), &q.from_ns, &q.to_ns)) {
+    std::span<const char* const> period = rest.subspan(1);
+    if (q.kind == QueryKind::guarantee_usage && period.size() == 3) {  // FROM TO SKIP
+      uint64_t skip = 0;
+      if (!parse_small(period[2], UINT32_MAX, &skip)) {
+        return explain_usage(s, "SKIP must be a count of entries");
+      }
+      q.skip = static_cast<uint32_t>(skip);
+      period = period.first(2);
+    }
+    if (!parse_period(period, &q.from_ns, &q.to_ns)) {
       return explain_usage(s, "FROM and TO must be dates, YYYY-MM-DD");
     }
   } else if (kind == "exposure" && rest.size() <= 2) {

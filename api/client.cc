@@ -211,7 +211,10 @@ ProtocolStatus Client::transit_query(const TransitQuery& query, TransitAnswer* a
   const std::optional<Reply> reply = await(id, timeout_ms);
   if (!reply) return ProtocolStatus::busy;
   if (reply->header.status != ProtocolStatus::ok) return reply->header.status;
-  if (!decode_transit_answer(transit_command_of(reply->body), answer)) {
+  // An answer that does not decode, or answers another kind of query, comes from a server of
+  // another version: reported as command_invalid (the query and its answer do not match).
+  if (!decode_transit_answer(transit_command_of(reply->body), answer) ||
+      answer->kind != query.kind) {
     return ProtocolStatus::command_invalid;
   }
   return ProtocolStatus::ok;

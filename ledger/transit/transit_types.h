@@ -78,7 +78,7 @@ struct Guarantee {
   uint32_t index = 0;
   GuaranteeStatus status = GuaranteeStatus::active;
   Date liability_liberation;  // Set when cancelled.
-  bool used = false;          // Single-use types: locked by a movement once.
+  bool used = false;          // Locked by a movement at least once (single-use types: no more).
   uint32_t open_movements = 0;
   uint32_t amendments = 0;    // Numbers the funding transfers of amendments.
   i128 drawn_minor = 0;       // Cover drawn by claims (the rest of the cover account's debits
@@ -179,7 +179,7 @@ struct Movement {
   uint32_t release_attempts = 0;  // Numbers the reservation transfers of each attempt.
   uint8_t crossings = 0;     // Border crossings recorded (countries passed, in order).
   uint16_t discharged_references = 0;  // Bit i: reference i's leg was left, its cover released.
-  uint8_t duties_released = 0;  // Itinerary positions whose duties are no longer suspended.
+  uint8_t duties_released = 0;  // Positions [0, this) of the itinerary: duties no longer suspended.
   Country claim_country;
   Amount claimed;            // Amount claimed by claim_country, in the base currency.
   Amount drawn;              // Part of it drawn from cover (the rest is uncovered duty).
