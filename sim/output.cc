@@ -214,7 +214,7 @@ std::string transit_plot(const SimulationSummary& s) {
 
 std::string loss_plot(const SimulationSummary& s) {
   CdfChart chart;
-  chart.title = "Guarantee pool loss in a year (one value per replication)";
+  chart.title = "Guarantee pool loss over the window (one value per replication)";
   chart.x_label = "EUR thousand";
   for (size_t k = 0; k < s.schemes.size(); ++k) {
     std::vector<double> thousands = s.distributions[k].yearly_pool_loss_sorted;
@@ -254,7 +254,7 @@ std::string simulation_report(const Scenario& scenario, const SimulationSummary&
          scenario.start.plus_days(scenario.warmup_days)->to_string() + " (after " +
          std::to_string(scenario.warmup_days) + " days of warm-up), seed " +
          std::to_string(scenario.seed) + "; means ± 95 % confidence half-widths\n\n";
-  constexpr size_t label_width = 40, column_width = 22;
+  constexpr size_t label_width = 44, column_width = 22;
   std::string header = pad("", label_width);
   for (const std::string& name : s.schemes) header += pad(name, column_width);
   for (size_t k = 1; k < s.schemes.size(); ++k) {
@@ -273,8 +273,8 @@ std::string simulation_report(const Scenario& scenario, const SimulationSummary&
     }
     out += line + "\n";
   }
-  std::string var = pad("Pool loss in a year, VaR 99 %, EUR k", label_width);
-  std::string es = pad("Pool loss in a year, ES 99 %, EUR k", label_width);
+  std::string var = pad("Pool loss over the window, VaR 99 %, EUR k", label_width);
+  std::string es = pad("Pool loss over the window, ES 99 %, EUR k", label_width);
   for (const SchemeDistributions& d : s.distributions) {
     var += pad(fixed(d.yearly_pool_loss.value_at_risk / 1e3, 1), column_width);
     es += pad(fixed(d.yearly_pool_loss.expected_shortfall / 1e3, 1), column_width);
