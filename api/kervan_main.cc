@@ -15,6 +15,7 @@
 #include "api/server.h"
 #include "api/server_config.h"
 #include "api/scenario.h"
+#include "api/sim_server_port.h"
 #include "sim/simulate_command.h"
 #include "ledger/store.h"
 
@@ -29,7 +30,8 @@ void print_usage(std::FILE* out) {
                "                 through a server it starts on loopback (default) or straight\n"
                "                 to the durable transit store; DIR is made afresh\n"
                "  simulate [--scenario FILE] [--out DIR] [--replications N] [--threads N]\n"
-               "           [--seed N] [--horizon-days N] [--quiet]\n"
+               "           [--seed N] [--horizon-days N] [--through process|server]\n"
+               "           [--quiet]\n"
                "                 compare guarantee schemes on simulated regional traffic\n"
                "                 (the embedded CAREC scenario by default) through the real\n"
                "                 ledger; report, CSV, JSON and SVG plots in DIR\n"
@@ -276,7 +278,8 @@ int main(int argc, char** argv) {
   }
   if (std::strcmp(argv[1], "demo") == 0) return kervan::run_demo(stdout);
   if (std::strcmp(argv[1], "simulate") == 0) {
-    return kervan::run_simulate_command(argc - 2, argv + 2, stdout, stderr);
+    const kervan::LedgerPortFactory server = kervan::server_port_factory();
+    return kervan::run_simulate_command(argc - 2, argv + 2, stdout, stderr, &server);
   }
   if (std::strcmp(argv[1], "serve") == 0) {
     const int rc = serve(argc, argv);

@@ -8,7 +8,8 @@
 
 namespace kervan {
 
-ReplicationResult run_replication(const Scenario& scenario, uint32_t replication) {
+ReplicationResult run_replication(const Scenario& scenario, uint32_t replication,
+                                  const LedgerPortFactory* port_factory) {
   const auto started = std::chrono::steady_clock::now();
   ReplicationResult r;
   r.replication = replication;
@@ -17,7 +18,7 @@ ReplicationResult run_replication(const Scenario& scenario, uint32_t replication
   r.skipped_no_tariff = plan.skipped_no_tariff;
   for (const Scheme& scheme : scenario.schemes) {
     const GuaranteeSizing sizing = size_guarantees(scenario, scheme, plan);
-    r.schemes.push_back(run_scheme(scenario, scheme, plan, sizing));
+    r.schemes.push_back(run_scheme(scenario, scheme, plan, sizing, port_factory));
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return r;
@@ -41,7 +42,7 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
     while (true) {
       const uint32_t i = next.fetch_add(1);
       if (i >= count) return;
-      ReplicationResult r = run_replication(scenario, first + i);
+      ReplicationResult r = run_replication(scenario, first + i, &options.port_factory);
       std::lock_guard lock(mutex);
       results[i] = std::move(r);
       done_order.push_back(i);
@@ -67,7 +68,7 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
   while (true) {
     const uint32_t i = next.fetch_add(1);
     if (i >= count) break;
-    ReplicationResult r = run_replication(scenario, first + i);
+    ReplicationResult r = run_replication(scenario, first + i, &options.port_factory);
     {
       std::lock_guard lock(mutex);
       results[i] = std::move(r);

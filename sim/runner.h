@@ -26,6 +26,8 @@ struct SimulationOptions {
   uint32_t threads = 1;          // 0: one per core.
   uint32_t first_replication = 0;  // Run [first, first + count): a process's share under MPI.
   uint32_t replication_count = 0;  // 0: the scenario's replications, from first.
+  // Where the ledger steps go (sim/ledger_port.h); empty: an in-process ledger per run.
+  LedgerPortFactory port_factory;
   // Called (from the calling thread) after each replication finishes, in completion order.
   std::function<void(const ReplicationResult&, uint32_t done, uint32_t total)> progress;
 };
@@ -35,6 +37,7 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
                                                 const SimulationOptions& options);
 
 // One replication: traffic, sizing and every scheme.
-ReplicationResult run_replication(const Scenario& scenario, uint32_t replication);
+ReplicationResult run_replication(const Scenario& scenario, uint32_t replication,
+                                  const LedgerPortFactory* port_factory = nullptr);
 
 }  // namespace kervan

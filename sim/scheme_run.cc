@@ -9,6 +9,7 @@
 
 #include "ledger/invariants.h"
 #include "ledger/transit/transit_ledger.h"
+#include "sim/ledger_port.h"
 #include "sim/statistics.h"
 
 namespace kervan {
@@ -185,10 +186,15 @@ class Engine {
   uint32_t peak_live() const { return peak_live_; }
   uint64_t ledger_movements() const { return ledger_movements_; }
 
-  SchemeRunResult run() {
+  SchemeRunResult run(const LedgerPortFactory* port_factory) {
     SchemeRunResult r;
     r.scheme = scheme_.name;
-    open_ledger();
+    port_factory_ = port_factory;
+    if (!open_ledger()) {
+      r.ledger_agrees = false;
+      r.disagreement = "no ledger: " + disagreement_;
+      return r;
+    }
     simulate();
     finish(&r);
     return r;
@@ -255,18 +261,17 @@ class Engine {
 
   // ---- The ledger ------------------------------------------------------------------------
 
-  // Every step is a direct call of the ledger's operation (building a TransitCommand, a value
-  // of several kilobytes, per step would cost more than many steps); each must succeed, as the
-  // simulator's own accounting says it will.
-  void expect_ok(TransitResult got, const char* step, int64_t t_s) {
-    steps_ += 1;
-    if (got != TransitResult::ok && disagreement_.empty()) {
-      disagreement_ = std::string(step) + " at " + std::to_string(t_s) + " s gave " +
-                      std::string(result_name(got)) + ", the simulator expected ok";
-    }
+  // Every step goes through the port as a TransitCommand; one command value is reused (it is
+  // several kilobytes), each step setting the fields its operation reads.
+  TransitCommand& command(TransitOperation operation, PartyId actor) {
+    command_.operation = operation;
+    command_.actor = actor;
+    return command_;
   }
+  void send(int64_t t_s) { port_->apply(ns(t_s), command_); }
 
-  void open_ledger() {
+  // False when the port could not be made (disagreement_ says why).
+  bool open_ledger() {
     const std::optional<uint64_t> start = start_of_day_ns(s_.start);
     KERVAN_ASSERT(start.has_value());
     start_ns_ = *start;
@@ -275,7 +280,7 @@ class Engine {
     const uint64_t accounts = movements + keys + 64 * countries_.size() + 4096;
     const uint64_t transfers = 3 * movements + 4 * uint64_t{keys} + 4096;
     KERVAN_ASSERT(accounts < UINT32_MAX && transfers < UINT32_MAX);
-    ledger_ = std::make_unique<TransitLedger>(TransitConfig{
+    const TransitConfig config{
         .parties_max = uint32_t(s_.principals + 2 * countries_.size() + 16),
         .guarantees_max = keys,
         .movements_max = sizing_->peak_live_movements * 3 / 2 + 4096,
@@ -284,9 +289,16 @@ class Engine {
         .hash_seed = plan_.replication + 1,
         .ledger_accounts_max = uint32_t(accounts),
         .ledger_transfers_max = uint32_t(transfers),
-        .prefault = Prefault::no});  // Lives for one run: pages committed as used.
+        .prefault = Prefault::no};  // Lives for one run: pages committed as used.
+    if (port_factory_ != nullptr && *port_factory_) {
+      port_ = (*port_factory_)(config, &disagreement_);
+    } else {
+      port_ = make_in_process_port(config);
+    }
+    if (port_ == nullptr) return false;
     auto party = [&](PartyId id, PartyRole role, Country country) {
-      expect_ok(ledger_->register_party(ns(0), Party{id, role, country}), "register_party", 0);
+      command(TransitOperation::register_party, id).party = Party{id, role, country};
+      send(0);
     };
     party(operator_party, PartyRole::operator_, Country());
     party(regional_provider, PartyRole::provider, countries_[0]);
@@ -297,10 +309,12 @@ class Engine {
     for (uint32_t p = 0; p < s_.principals; ++p) {
       party(PartyId{principal_base + p}, PartyRole::principal, countries_[0]);
     }
+    return true;
   }
 
-  // Registers the guarantee of `key` on first use (principal class gives the reduction).
-  void ensure_guarantee(uint32_t key, const Truck& t) {
+  // Registers the guarantee of `key` on first use, at `now` (principal class gives the
+  // reduction).
+  void ensure_guarantee(int64_t now, uint32_t key, const Truck& t) {
     GuaranteeState& g = guarantees_[key];
     if (g.registered) return;
     g.registered = true;
@@ -319,7 +333,8 @@ class Engine {
                                                Currency::eur);
     spec.valid_from = *s_.start.plus_days(-1);
     spec.valid_to = *s_.start.plus_days(3 * (s_.warmup_days + s_.horizon_days) + 400);
-    expect_ok(ledger_->register_guarantee(ns(0), provider_of(key), spec), "register_guarantee", 0);
+    command(TransitOperation::register_guarantee, provider_of(key)).guarantee = spec;
+    send(now);  // Business time never goes back (a server refuses that: clock_regressed).
   }
 
   // ---- Events ----------------------------------------------------------------------------
@@ -364,7 +379,7 @@ class Engine {
 
   void ask(int64_t now, const Truck& t, uint8_t leg) {
     const uint32_t key = key_of(t, leg == whole ? 0 : leg);
-    ensure_guarantee(key, t);
+    ensure_guarantee(now, key, t);
     GuaranteeState& g = guarantees_[key];
     TruckState& ts = trucks_[t.id];
     drop_stale(g);
@@ -440,9 +455,10 @@ class Engine {
     hold_start_[hold_index(t, leg)] = now;
     if (!unlimited_) {
       const Corridor& corridor = s_.corridors[t.corridor];
-      // One declaration reused: fields past the counts keep an earlier truck's values, which
-      // nothing reads.
-      Declaration& decl = declaration_;
+      // Fields past the counts keep an earlier truck's values, which nothing reads.
+      Declaration& decl =
+          command(TransitOperation::declare_movement, PartyId{principal_base + t.principal})
+              .declaration;
       decl.mrn = make_mrn_of(t, leg);
       decl.principal = PartyId{principal_base + t.principal};
       const size_t first = leg == whole ? 0 : leg;
@@ -460,10 +476,10 @@ class Engine {
       decl.references[0] = GuaranteeReference{
           .grn = grn_of(key), .amount_concerned = Amount::from_minor(amount, Currency::eur),
           .access_code_valid = true, .leg = whole};
-      expect_ok(ledger_->declare_movement(ns(now), decl.principal, decl), "declare", now);
-      expect_ok(ledger_->release_movement(ns(now), customs_of(corridor.countries[first]),
-                                          decl.mrn),
-                "release", now);
+      send(now);
+      command(TransitOperation::release_movement, customs_of(corridor.countries[first])).mrn =
+          decl.mrn;
+      send(now);
     }
     // The truck's journey from here.
     if (t.incident && (leg == whole || leg == t.incident_at)) {
@@ -511,8 +527,10 @@ class Engine {
     }
     if (!unlimited_) {
       const Country country = s_.corridors[t.corridor].countries[i];
-      expect_ok(ledger_->record_crossing(ns(now), customs_of(country), mrn_of(t, whole), country),
-                "crossing", now);
+      TransitCommand& c = command(TransitOperation::record_crossing, customs_of(country));
+      c.mrn = mrn_of(t, whole);
+      c.country = country;
+      send(now);
     }
     if (t.incident && t.incident_at == i) return;  // Vanishes here.
     drive_to_border(now, t, i);
@@ -538,9 +556,12 @@ class Engine {
       const Mrn& mrn = mrn_of(t, leg);
       const Country departure = corridor.countries[position];
       const Country destination = leg == whole ? corridor.countries[t.countries - 1] : departure;
-      expect_ok(ledger_->record_arrival(ns(now), customs_of(destination), mrn), "arrival", now);
-      expect_ok(ledger_->write_off(ns(now), customs_of(departure), mrn), "write_off", now);
-      expect_ok(ledger_->archive_movement(ns(now), operator_party, mrn), "archive", now);
+      command(TransitOperation::record_arrival, customs_of(destination)).mrn = mrn;
+      send(now);
+      command(TransitOperation::write_off, customs_of(departure));
+      send(now);
+      command(TransitOperation::archive_movement, operator_party);
+      send(now);
     }
     serve_waiting(now, g);
   }
@@ -570,10 +591,11 @@ class Engine {
     if (!unlimited_) {
       const Country departure = s_.corridors[t.corridor].countries[position];
       const Mrn& mrn = mrn_of(t, leg);
-      expect_ok(ledger_->open_enquiry(ns(now), customs_of(departure), mrn), "enquiry", now);
-      expect_ok(ledger_->raise_claim(ns(now), customs_of(country), mrn,
-                                     Amount::from_minor(claimed, Currency::eur)),
-                "claim", now);
+      command(TransitOperation::open_enquiry, customs_of(departure)).mrn = mrn;
+      send(now);
+      command(TransitOperation::raise_claim, customs_of(country)).amount =
+          Amount::from_minor(claimed, Currency::eur);
+      send(now);
     }
     schedule(now + static_cast<int64_t>(s_.incidents.claim_paid_after_days * sim_day_s), t.id,
              EventKind::claim_paid, leg);
@@ -588,8 +610,10 @@ class Engine {
     // principal; the movement is then archived only when something was drawn.
     if (guarantees_[key].unlimited) return;
     const Mrn& mrn = mrn_of(t, leg);
-    expect_ok(ledger_->record_claim_paid(ns(now), provider_of(key), mrn), "claim_paid", now);
-    expect_ok(ledger_->archive_movement(ns(now), operator_party, mrn), "archive", now);
+    command(TransitOperation::record_claim_paid, provider_of(key)).mrn = mrn;
+    send(now);
+    command(TransitOperation::archive_movement, operator_party);
+    send(now);
   }
 
   // ---- Measures ----------------------------------------------------------------------------
@@ -698,13 +722,15 @@ class Engine {
     add("little_relative_error", r->little_relative_error);
     r->daily_cover_eur = cover_.daily_means();
     r->claim_losses_eur = claim_losses_;
-    r->ledger_steps = steps_;
+    r->ledger_steps = port_->steps();
     check_ledger(r);
   }
 
   // The simulator's accounting against the ledger's, once every event has run.
   void check_ledger(SchemeRunResult* r) {
     std::string why = disagreement_;
+    std::string failed;
+    if (why.empty() && !port_->settle(&failed)) why = "the ledger refused a step: " + failed;
     for (uint32_t key = 0; key < guarantees_.size() && why.empty(); ++key) {
       GuaranteeState& g = guarantees_[key];
       if (!g.registered) continue;
@@ -713,21 +739,24 @@ class Engine {
         why = "guarantee " + std::to_string(key) + " still holds cover or a queue";
         break;
       }
-      const Guarantee* lg = ledger_->guarantee(grn_of(key));
-      if (lg == nullptr) {
+      const std::optional<GuaranteeBalance> balance = port_->balance(grn_of(key));
+      if (!balance) {
         why = "guarantee " + std::to_string(key) + " is not in the ledger";
         break;
       }
-      const GuaranteeBalance b = ledger_->balance(*lg);
+      const GuaranteeBalance& b = *balance;
       if (b.reserved.minor() != 0 || (!g.unlimited && b.drawn.minor() != g.drawn_cents)) {
         why = "guarantee " + std::to_string(key) + ": the ledger has reserved " +
               format_amount(b.reserved) + ", drawn " + format_amount(b.drawn) +
               "; the simulator drawn " + std::to_string(g.drawn_cents) + " cents";
       }
     }
-    for (size_t ci = 0; ci < countries_.size() && why.empty(); ++ci) {
+    // Checks that need the ledger's tables: in process only (a server's are checked by
+    // `kervan verify` on its store).
+    const TransitLedger* local = port_->local();
+    for (size_t ci = 0; local != nullptr && ci < countries_.size() && why.empty(); ++ci) {
       i128 ledger_claimed = 0;
-      for (const DutyLedger& d : ledger_->duty_ledgers()) {
+      for (const DutyLedger& d : local->duty_ledgers()) {
         if (d.country == countries_[ci] && d.currency == Currency::eur) {
           ledger_claimed += d.claimed.minor();
         }
@@ -737,7 +766,7 @@ class Engine {
               " differ between the ledger and the simulator";
       }
     }
-    if (why.empty() && !check_invariants(ledger_->ledger()).ok()) {
+    if (why.empty() && local != nullptr && !check_invariants(local->ledger()).ok()) {
       why = "the ledger's invariants do not hold";
     }
     r->ledger_agrees = why.empty();
@@ -753,10 +782,11 @@ class Engine {
   int64_t window_from_, window_to_;
   bool unlimited_ = false;
   uint64_t start_ns_ = 0;
-  std::unique_ptr<TransitLedger> ledger_;
+  const LedgerPortFactory* port_factory_ = nullptr;
+  std::unique_ptr<LedgerPort> port_;
+  TransitCommand command_;
   std::vector<GuaranteeState> guarantees_;
   std::vector<TruckState> trucks_;
-  Declaration declaration_;         // Reused by every declaration.
   std::vector<size_t> mrn_offset_;  // Per truck: its first MRN in mrns_.
   std::vector<Mrn> mrns_;
   std::vector<uint8_t> leg_waiting_ = std::vector<uint8_t>(plan_.trucks.size(), 0);
@@ -764,7 +794,6 @@ class Engine {
       std::vector<int64_t>(plan_.trucks.size() * truck_countries_max, 0);
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
   uint64_t seq_ = 0;
-  uint64_t steps_ = 0;
   std::string disagreement_;
   // Measures.
   LevelTracker cover_;
@@ -871,9 +900,10 @@ GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
 }
 
 SchemeRunResult run_scheme(const Scenario& scenario, const Scheme& scheme,
-                           const TrafficPlan& plan, const GuaranteeSizing& sizing) {
+                           const TrafficPlan& plan, const GuaranteeSizing& sizing,
+                           const LedgerPortFactory* port_factory) {
   Engine engine(scenario, scheme, plan, &sizing);
-  return engine.run();
+  return engine.run(port_factory);
 }
 
 }  // namespace kervan

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/ledger_port.h"
 #include "sim/scenario.h"
 #include "sim/traffic.h"
 
@@ -63,9 +64,11 @@ struct SchemeRunResult {
 GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
                                 const TrafficPlan& plan);
 
-// Runs the scheme over the plan through an in-process transit ledger.
+// Runs the scheme over the plan through a ledger port: the factory's (a server, for a load
+// test), or an in-process transit ledger when it is null or empty.
 SchemeRunResult run_scheme(const Scenario& scenario, const Scheme& scheme,
-                           const TrafficPlan& plan, const GuaranteeSizing& sizing);
+                           const TrafficPlan& plan, const GuaranteeSizing& sizing,
+                           const LedgerPortFactory* port_factory = nullptr);
 
 // The number of guarantee keys of a scheme: principals, or principals x countries (national).
 uint32_t guarantee_keys(const Scenario& scenario, const Scheme& scheme);

@@ -17,7 +17,8 @@ namespace {
 void usage(std::FILE* err) {
   std::fprintf(err,
                "usage: kervan simulate [--scenario FILE] [--out DIR] [--replications N]\n"
-               "                       [--threads N] [--seed N] [--horizon-days N] [--quiet]\n"
+               "                       [--threads N] [--seed N] [--horizon-days N]\n"
+               "                       [--through process|server] [--quiet]\n"
                "  runs the scenario (default: the embedded CAREC scenario) and writes report,\n"
                "  CSV, JSON and SVG plots to DIR (default var/simulation)\n");
 }
@@ -31,11 +32,12 @@ bool number(std::string_view text, uint64_t max, uint64_t* out) {
 
 }  // namespace
 
-int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std::FILE* err) {
+int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std::FILE* err,
+                         const LedgerPortFactory* server) {
   std::string scenario_path;
   std::string folder = "var/simulation";
   uint64_t replications = 0, threads = 0, seed = 0, horizon = 0;
-  bool seed_given = false, quiet = false;
+  bool seed_given = false, quiet = false, through_server = false;
   for (int i = 0; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "--quiet") {
@@ -59,6 +61,9 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
     } else if (flag == "--seed") {
       ok = number(value, UINT64_MAX, &seed);
       seed_given = true;
+    } else if (flag == "--through") {
+      ok = value == "process" || (value == "server" && server != nullptr);
+      through_server = value == "server";
     } else if (flag == "--horizon-days") {
       ok = number(value, 3650, &horizon) && horizon > 0;
     } else {
@@ -83,12 +88,14 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
   if (seed_given) scenario.seed = seed;
   if (horizon != 0) scenario.horizon_days = static_cast<int64_t>(horizon);
   if (!quiet) {
-    std::fprintf(err, "kervan simulate: %s, %u replication(s), %zu scheme(s), output %s\n",
+    std::fprintf(err, "kervan simulate: %s, %u replication(s), %zu scheme(s), output %s%s\n",
                  scenario.name.c_str(), scenario.replications, scenario.schemes.size(),
-                 folder.c_str());
+                 folder.c_str(),
+                 through_server ? "; every ledger step through a server on loopback" : "");
   }
   SimulationOptions options;
   options.threads = static_cast<uint32_t>(threads);
+  if (through_server) options.port_factory = *server;
   if (!quiet) {
     options.progress = [err](const ReplicationResult& r, uint32_t done, uint32_t total) {
       std::fprintf(err, "  replication %u done (%u/%u): %llu trucks, %.2f s\n", r.replication,
