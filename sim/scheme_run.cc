@@ -582,6 +582,9 @@ class Engine {
     claimed_by_country_[ci] += claimed;
     if (t.ready_s >= window_from_) {
       claims_ += 1;
+      claims_by_country_[ci] += 1;
+      claimed_eur_by_country_[ci] += double(claimed) / 100;
+      uncovered_eur_by_country_[ci] += double(claimed - drawn) / 100;
       claimed_cents_ += double(claimed);
       drawn_cents_ += double(drawn);
       uncovered_cents_ += double(claimed - drawn);
@@ -647,19 +650,31 @@ class Engine {
     uint64_t trucks = 0, refused = 0, delayed = 0, arrived = 0;
     RunningStats wait_h;
     double value_of_time = 0;
+    struct PerCorridor {
+      double trucks = 0, refused = 0, delayed = 0, value_of_time = 0;
+      std::vector<double> transit_days;
+    };
+    std::vector<PerCorridor> per_corridor(s_.corridors.size());
     for (const Truck& t : plan_.trucks) {
       if (t.ready_s < window_from_) continue;
       const TruckState& ts = trucks_[t.id];
+      PerCorridor& c = per_corridor[t.corridor];
       trucks += 1;
+      c.trucks += 1;
       refused += ts.refused ? 1 : 0;
+      c.refused += ts.refused ? 1 : 0;
       delayed += ts.waited_s > 0 ? 1 : 0;
+      c.delayed += ts.waited_s > 0 ? 1 : 0;
       wait_h.add(double(ts.waited_s) / sim_hour_s);
       if (ts.arrived_s >= 0 && !ts.refused) {
         arrived += 1;
         const double days = double(ts.arrived_s - t.ready_s) / sim_day_s;
         r->transit_days.push_back(days);
-        value_of_time += double(t.value_cents) / 100 * s_.costs.value_of_time_percent_per_day /
-                         100 * days;
+        c.transit_days.push_back(days);
+        const double cost = double(t.value_cents) / 100 *
+                            s_.costs.value_of_time_percent_per_day / 100 * days;
+        value_of_time += cost;
+        c.value_of_time += cost;
       }
     }
     std::vector<double> hourly = cover_.hourly();
@@ -693,11 +708,30 @@ class Engine {
     double pool_loss = 0;
     for (const double l : claim_losses_) pool_loss += l;
     add("pool_loss_eur", pool_loss);
+    // Per corridor and per country (national legs by their country; a single guarantee's
+    // cover by the departure country; claims and uncovered duty by the claiming country).
     for (size_t c = 0; c < s_.corridors.size(); ++c) {
-      add("cover_mean_eur/corridor/" + s_.corridors[c].name, corridor_cover_[c].mean());
+      PerCorridor& pc = per_corridor[c];
+      std::sort(pc.transit_days.begin(), pc.transit_days.end());
+      const std::string suffix = "/corridor/" + s_.corridors[c].name;
+      add("cover_mean_eur" + suffix, corridor_cover_[c].mean());
+      add("cover_peak_eur" + suffix, corridor_cover_[c].peak());
+      add("trucks" + suffix, pc.trucks);
+      add("delayed" + suffix, pc.delayed);
+      add("refused" + suffix, pc.refused);
+      add("transit_days_p50" + suffix,
+          pc.transit_days.empty() ? 0 : quantile_sorted(pc.transit_days, 0.50));
+      add("transit_days_p95" + suffix,
+          pc.transit_days.empty() ? 0 : quantile_sorted(pc.transit_days, 0.95));
+      add("value_of_time_eur" + suffix, pc.value_of_time);
     }
     for (size_t c = 0; c < countries_.size(); ++c) {
-      add("cover_mean_eur/country/" + std::string(countries_[c].text()), country_cover_[c].mean());
+      const std::string suffix = "/country/" + std::string(countries_[c].text());
+      add("cover_mean_eur" + suffix, country_cover_[c].mean());
+      add("cover_peak_eur" + suffix, country_cover_[c].peak());
+      add("claims" + suffix, claims_by_country_[c]);
+      add("claimed_eur" + suffix, claimed_eur_by_country_[c]);
+      add("uncovered_eur" + suffix, uncovered_eur_by_country_[c]);
     }
     // Little's law: the time-average cover in use L = lambda x W x D, with lambda the rate at
     // which holds start in the window, W their mean holding time and D their mean amount (D
@@ -803,6 +837,9 @@ class Engine {
   std::vector<double> corridor_level_;
   std::vector<double> country_level_;
   std::vector<i128> claimed_by_country_ = std::vector<i128>(countries_.size(), 0);
+  std::vector<double> claims_by_country_ = std::vector<double>(countries_.size(), 0);
+  std::vector<double> claimed_eur_by_country_ = std::vector<double>(countries_.size(), 0);
+  std::vector<double> uncovered_eur_by_country_ = std::vector<double>(countries_.size(), 0);
   std::vector<Hold> holds_;
   std::vector<double> claim_losses_;
   uint64_t released_ = 0, claims_ = 0, waiting_ = 0;

@@ -14,6 +14,15 @@
 namespace kervan {
 namespace {
 
+// The sum of the metrics whose names start with `prefix` (a breakdown per corridor or country).
+double sum_of(const SchemeRunResult& run, std::string_view prefix) {
+  double sum = 0;
+  for (const Metric& m : run.metrics) {
+    if (m.name.rfind(prefix, 0) == 0) sum += m.value;
+  }
+  return sum;
+}
+
 double metric(const SchemeRunResult& run, std::string_view name) {
   for (const Metric& m : run.metrics) {
     if (m.name == name) return m.value;
@@ -136,6 +145,12 @@ TEST(SchemeRun, EverySchemeAgreesWithTheLedgerAndNationalTiesUpMore) {
   for (const SchemeRunResult& run : r.schemes) {
     EXPECT_TRUE(run.ledger_agrees) << run.scheme << ": " << run.disagreement;
     EXPECT_GT(metric(run, "claims"), 0) << run.scheme;
+    // The breakdowns add up to the totals.
+    EXPECT_EQ(sum_of(run, "trucks/corridor/"), metric(run, "trucks")) << run.scheme;
+    EXPECT_EQ(sum_of(run, "refused/corridor/"), metric(run, "refused")) << run.scheme;
+    EXPECT_EQ(sum_of(run, "claims/country/"), metric(run, "claims")) << run.scheme;
+    EXPECT_NEAR(sum_of(run, "cover_mean_eur/country/"), metric(run, "cover_mean_eur"), 1e-3)
+        << run.scheme;
     // Claims hold cover for weeks and amounts vary: edges weigh more than in the textbook.
     EXPECT_LT(run.little_relative_error, 0.05) << run.scheme;
   }
