@@ -15,6 +15,7 @@ packages=(
   libbenchmark-dev                          # benchmarks
   python3-zmq                               # the Python client (for /usr/bin/python3)
   clang libclang-rt-14-dev                  # the libFuzzer target of the protocol decoder
+  libopenmpi-dev openmpi-bin                # MPI: kervan_sim_mpi, replications across machines
 )
 
 missing=()
