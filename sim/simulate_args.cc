@@ -1,0 +1,67 @@
+#include "sim/simulate_args.h"
+
+#include <string_view>
+
+#include "core/assert.h"
+#include "core/int128.h"
+
+namespace kervan {
+
+namespace {
+
+bool number(std::string_view text, uint64_t min, uint64_t max, uint64_t* out) {
+  u128 value = 0;
+  if (!parse_u128(text.data(), text.data() + text.size(), &value)) return false;
+  if (value < min || value > max) return false;
+  *out = static_cast<uint64_t>(value);
+  return true;
+}
+
+}  // namespace
+
+SimulateArgsError parse_simulate_args(int argc, const char* const* argv, SimulateArgs* out,
+                                      int* bad_index) {
+  KERVAN_ASSERT(argc >= 0);
+  KERVAN_ASSERT(out != nullptr && bad_index != nullptr);
+  for (int i = 0; i < argc; ++i) {
+    *bad_index = i;
+    const std::string_view flag = argv[i];
+    if (flag == "--quiet") {
+      out->quiet = true;
+      continue;
+    }
+    if (i + 1 >= argc) return SimulateArgsError::value_missing;
+    const std::string_view value = argv[i + 1];
+    uint64_t n = 0;
+    if (flag == "--scenario") {
+      out->scenario_path = value;
+    } else if (flag == "--out") {
+      out->folder = value;
+    } else if (flag == "--replications") {
+      if (!number(value, 1, simulate_replications_max, &n)) return SimulateArgsError::value_invalid;
+      out->replications = static_cast<uint32_t>(n);
+    } else if (flag == "--threads") {
+      if (!number(value, 0, simulate_threads_max, &n)) return SimulateArgsError::value_invalid;
+      out->threads = static_cast<uint32_t>(n);
+    } else if (flag == "--seed") {
+      if (!number(value, 0, UINT64_MAX, &n)) return SimulateArgsError::value_invalid;
+      out->seed = n;
+      out->seed_given = true;
+    } else if (flag == "--horizon-days") {
+      if (!number(value, 1, simulate_horizon_days_max, &n)) return SimulateArgsError::value_invalid;
+      out->horizon_days = static_cast<int64_t>(n);
+    } else {
+      return SimulateArgsError::flag_unknown;
+    }
+    ++i;
+  }
+  return SimulateArgsError::ok;
+}
+
+void apply_simulate_args(const SimulateArgs& args, Scenario* scenario) {
+  if (args.replications != 0) scenario->replications = args.replications;
+  if (args.seed_given) scenario->seed = args.seed;
+  if (args.horizon_days != 0) scenario->horizon_days = args.horizon_days;
+}
+
+}  // namespace kervan
