@@ -156,11 +156,11 @@ struct SweepSpec {
 
 // The sweep's points (sim/sampling_plan.h: full_grid or latin_hypercube with the stream
 // (spec.seed, 0, stream_id_of("sweep_latin_hypercube"))), integer paths' draws rounded, each
-// point checked by applying it to a copy of `base`. Returns ok, or: value_invalid for a plan
-// the sampling refuses or an unknown metric; and for a point `base` refuses, reported at
-// "parameters[d].path" (line and column from the spec): reference_invalid (name_unknown,
-// field_not_applicable), value_out_of_range, value_invalid (any other ParameterError), the
-// message naming the point. On error *out is unchanged.
+// point checked by applying it to a copy of `base`. Returns ok, or: value_invalid for an unknown
+// metric or a plan the sampling refuses (too_many for too many points or parameters); and for a
+// point `base` refuses, reported at "parameters[d].path" (line and column from the spec):
+// reference_invalid (name_unknown, field_not_applicable), value_out_of_range, value_invalid (any
+// other ParameterError), the message naming the point. On error *out is unchanged.
 [[nodiscard]] LoadErrorCode plan_sweep(const Scenario& base, const SweepSpec& spec,
                                        SamplingPlan* out, LoadError* error);
 
