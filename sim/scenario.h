@@ -21,6 +21,8 @@
 namespace kervan {
 
 inline constexpr int64_t sim_hour_s = 3600;
+// Countries on one corridor: the simulator keeps each truck's per-country draws in fixed arrays.
+inline constexpr size_t corridor_countries_max = 8;
 inline constexpr int64_t sim_day_s = 86'400;
 
 // A closed period of a border crossing, [from, to) in days since the scenario start.
@@ -45,7 +47,7 @@ struct BorderCrossing {
 // country, the border crossings between them, and its traffic.
 struct Corridor {
   std::string name;
-  std::vector<Country> countries;       // 1..16.
+  std::vector<Country> countries;       // 1..corridor_countries_max.
   std::vector<double> distance_km;      // Per country, aligned with `countries`.
   std::vector<BorderCrossing> crossings;  // countries.size() - 1, in order.
   double movements_per_day = 0;         // Mean over the year.

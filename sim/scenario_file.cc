@@ -572,7 +572,7 @@ bool Loader::load_countries(const toml::table& table, const std::string& path, C
   const toml::node* node = required(table, "countries", path);
   if (node == nullptr) return false;
   const std::string countries_path = child(path, "countries");
-  const toml::array* array = as_array(*node, countries_path, 1, cover_itinerary_countries_max,
+  const toml::array* array = as_array(*node, countries_path, 1, corridor_countries_max,
                                       "of country codes like [\"CN\", \"KZ\"]");
   if (array == nullptr) return false;
   for (size_t i = 0; i < array->size(); ++i) {
@@ -614,7 +614,7 @@ bool Loader::load_distances(const toml::table& table, const std::string& path, C
   const toml::node* node = required(table, "distance_km", path);
   if (node == nullptr) return false;
   const std::string distances_path = child(path, "distance_km");
-  const toml::array* array = as_array(*node, distances_path, 0, cover_itinerary_countries_max,
+  const toml::array* array = as_array(*node, distances_path, 0, corridor_countries_max,
                                       "of numbers like [670, 1050]");
   if (array == nullptr) return false;
   if (array->size() != corridor->countries.size()) {
@@ -643,7 +643,7 @@ bool Loader::load_crossings(const toml::table& table, const std::string& path, C
     return fail(LoadErrorCode::key_missing, table.source(), crossings_path,
                 "missing: " + std::to_string(expected) + " crossings link the countries");
   }
-  const toml::array* array = as_array(*node, crossings_path, 0, cover_itinerary_countries_max,
+  const toml::array* array = as_array(*node, crossings_path, 0, corridor_countries_max,
                                       "of tables ([[corridors.crossings]])");
   if (array == nullptr) return false;
   if (array->size() != expected) {

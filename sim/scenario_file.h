@@ -48,8 +48,9 @@ inline constexpr double scenario_days_max = 3650;              // Any lag or wai
 // Shares summing to 1 and seasonal factors averaging 1 are accepted within this (absolute).
 inline constexpr double scenario_sum_tolerance = 1e-9;
 
-// A corridor has 1 to cover_itinerary_countries_max countries (reference_limits.h): as many as
-// one computation of the amount to be covered takes.
+// A corridor has 1 to corridor_countries_max countries (sim/scenario.h; within
+// cover_itinerary_countries_max, what one computation of the amount to be covered takes).
+static_assert(corridor_countries_max <= cover_itinerary_countries_max);
 static_assert(scenario_cargo_classes_max <= categories_max);
 static_assert(scenario_risk_classes_max <= categories_max);
 

@@ -21,7 +21,7 @@
 
 namespace kervan {
 
-inline constexpr size_t truck_countries_max = 8;  // Countries per corridor in a simulation.
+inline constexpr size_t truck_countries_max = corridor_countries_max;
 
 // One truck's journey as drawn. Times in seconds; amounts in EUR minor units (cents).
 struct Truck {

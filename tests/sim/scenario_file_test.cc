@@ -337,9 +337,9 @@ TEST(ScenarioFile, BadFilesNameCodeLineAndField) {
        "countries", "corridors[0].countries[1]", "KZ twice in a row"},
       {"too many countries",
        edit("countries = [\"KZ\", \"UZ\"]",
-            "countries = [\"KZ\", \"UZ\", \"KZ\", \"UZ\", \"KZ\", \"UZ\", \"KZ\", \"UZ\", \"KZ\", "
-            "\"UZ\", \"KZ\", \"UZ\", \"KZ\", \"UZ\", \"KZ\", \"UZ\", \"KZ\"]"),
-       LE::too_many, "countries", "corridors[0].countries", "more than 16 elements"},
+            "countries = [\"KZ\", \"UZ\", \"KZ\", \"UZ\", \"KZ\", \"UZ\", \"KZ\", \"UZ\", "
+            "\"KZ\"]"),
+       LE::too_many, "countries", "corridors[0].countries", "more than 8 elements"},
       {"one distance for two countries", edit("distance_km = [420, 84]", "distance_km = [420]"),
        LE::reference_invalid, "distance_km", "corridors[0].distance_km",
        "1 distances for 2 countries"},
