@@ -5,10 +5,13 @@
 #include <string_view>
 
 #include "core/int128.h"
+#include "sim/movement_log.h"
 #include "sim/output.h"
+#include "sim/replay.h"
 #include "sim/runner.h"
 #include "sim/scenario_file.h"
 #include "sim/summary.h"
+#include "sim/sweep.h"
 
 namespace kervan {
 
@@ -18,7 +21,10 @@ void usage(std::FILE* err) {
   std::fprintf(err,
                "usage: kervan simulate [--scenario FILE] [--out DIR] [--replications N]\n"
                "                       [--threads N] [--seed N] [--horizon-days N]\n"
-               "                       [--through process|server] [--quiet]\n"
+               "                       [--through process|server] [--movement-log] [--quiet]\n"
+               "       kervan simulate --replay LOG.csv [--scenario FILE] [--out DIR] [--quiet]\n"
+               "       kervan simulate --sweep SWEEP.toml [--scenario FILE] [--out DIR]\n"
+               "                       [--threads N] [--quiet]\n"
                "  runs the scenario (default: the embedded CAREC scenario) and writes report,\n"
                "  CSV, JSON and SVG plots to DIR (default var/simulation)\n");
 }
@@ -34,14 +40,21 @@ bool number(std::string_view text, uint64_t max, uint64_t* out) {
 
 int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std::FILE* err,
                          const LedgerPortFactory* server) {
+  // A replay or a sweep is a command of its own, with its own flags (sim/replay.h,
+  // sim/sweep.h).
+  for (int i = 0; i < argc; ++i) {
+    const std::string_view flag = argv[i];
+    if (flag == "--replay") return run_replay_command(argc, argv, out, err);
+    if (flag == "--sweep") return run_sweep_command(argc, argv, out, err);
+  }
   std::string scenario_path;
   std::string folder = "var/simulation";
   uint64_t replications = 0, threads = 0, seed = 0, horizon = 0;
-  bool seed_given = false, quiet = false, through_server = false;
+  bool seed_given = false, quiet = false, through_server = false, movement_log = false;
   for (int i = 0; i < argc; ++i) {
     const std::string_view flag = argv[i];
-    if (flag == "--quiet") {
-      quiet = true;
+    if (flag == "--quiet" || flag == "--movement-log") {
+      (flag == "--quiet" ? quiet : movement_log) = true;
       continue;
     }
     if (i + 1 >= argc) {
@@ -110,8 +123,14 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
     std::fprintf(err, "kervan simulate: %s\n", write_error.c_str());
     return 1;
   }
+  if (movement_log &&
+      !write_movement_logs(folder, scenario, 0, scenario.replications, &write_error)) {
+    std::fprintf(err, "kervan simulate: %s\n", write_error.c_str());
+    return 1;
+  }
   std::fprintf(out, "Outputs: %s/ (report.txt, scenario.json, summary.json, summary.csv, "
-                    "runs.csv, daily_cover.csv, and four SVG plots)\n", folder.c_str());
+                    "runs.csv, daily_cover.csv, four SVG plots%s)\n", folder.c_str(),
+               movement_log ? ", movements_r<N>.csv per replication" : "");
   return summary.ledger_agrees ? 0 : 1;
 }
 

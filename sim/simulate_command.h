@@ -2,7 +2,13 @@
 // and progress, and writes the output folder (sim/output.h).
 //
 //   kervan simulate [--scenario FILE] [--out DIR] [--replications N] [--threads N]
-//                   [--seed N] [--horizon-days N] [--through process|server] [--quiet]
+//                   [--seed N] [--horizon-days N] [--through process|server] [--movement-log]
+//                   [--quiet]
+//   kervan simulate --replay LOG.csv ...   a recorded movement log under the scenario's schemes
+//   kervan simulate --sweep SWEEP.toml ... a parameter sweep (grid or Latin hypercube)
+//
+// --movement-log also writes each replication's traffic as movements_r<N>.csv (sim/movement_log.h),
+// for a replay under other schemes.
 //
 // --through server sends every ledger step to a Kervan server (one per scheme run, started on
 // loopback: api/sim_server_port.h) instead of an in-process ledger: a load test of the API.
