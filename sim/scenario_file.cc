@@ -1,11 +1,8 @@
-// The simulator's only file that includes toml++ (header-only, without exceptions, configured as
-// in ledger/transit/reference_data.cc): the rest of the simulator sees Scenario and LoadError.
+// Reads scenario files (toml++ through ledger/transit/toml_loading.h): the rest of the simulator
+// sees Scenario and LoadError.
 #include "sim/scenario_file.h"
 
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#define TOML_ENABLE_FORMATTERS 0
-#include <toml++/toml.h>
+#include "ledger/transit/toml_loading.h"
 
 #include <algorithm>
 #include <array>
@@ -24,7 +21,10 @@
 namespace kervan {
 namespace {
 
-using Keys = std::initializer_list<std::string_view>;
+using toml_loading::child;
+using toml_loading::element;
+using toml_loading::Keys;
+using toml_loading::quoted;
 
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr std::string_view embedded_reference = "embedded:carec";
@@ -49,27 +49,6 @@ constexpr Range fit_input(double high) {
 }
 
 enum class Need : uint8_t { required, optional };
-
-std::string child(const std::string& path, std::string_view key) {
-  std::string result = path;
-  if (!result.empty()) result += '.';
-  result += key;
-  return result;
-}
-
-std::string element(const std::string& path, size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
-
-// Appends rather than `"\"" + std::string(text)`, which trips GCC 12's false -Wrestrict.
-std::string quoted(std::string_view text) {
-  std::string result;
-  result.reserve(text.size() + 2);
-  result += '"';
-  result += text;
-  result += '"';
-  return result;
-}
 
 // Whole numbers as integers ("1000000"), others in the shortest text that reads back as the
 // same double ("9.9", "1e-09").
@@ -138,21 +117,13 @@ std::string folder_of(std::string_view file) {
 
 // Reads one parsed TOML document into a Scenario. Each read_* and load_* function returns false
 // after recording the first error in *error_; callers stop at the first false.
-class Loader {
+class Loader : public toml_loading::Loader {
  public:
-  Loader(std::string_view source_name, LoadError* error) : source_(source_name), error_(error) {}
+  using toml_loading::Loader::Loader;
 
   bool load(const toml::table& root, Scenario* scenario);
 
  private:
-  bool fail(LoadErrorCode code, const toml::source_region& where, const std::string& path,
-            std::string message);
-  bool check_keys(const toml::table& table, const std::string& path, Keys allowed);
-  bool refuse_key(const toml::table& table, std::string_view key, const std::string& path,
-                  const std::string& why);
-  const toml::node* required(const toml::table& table, std::string_view key,
-                             const std::string& path);
-  const toml::table* as_table(const toml::node& node, const std::string& path);
   const toml::array* as_array(const toml::node& node, const std::string& path, size_t count_min,
                               size_t count_max, const std::string& example);
 
@@ -209,61 +180,9 @@ class Loader {
   bool check_unique_names(const toml::array& array, const std::string& path,
                           const std::vector<Item>& items);
 
-  std::string source_;
-  LoadError* error_;
   Date start_;                                // The scenario's start date, once read.
   const ReferenceData* reference_ = nullptr;  // Once loaded.
 };
-
-bool Loader::fail(LoadErrorCode code, const toml::source_region& where, const std::string& path,
-                  std::string message) {
-  *error_ = LoadError{.code = code,
-                      .source = source_,
-                      .line = where.begin.line,
-                      .column = where.begin.column,
-                      .path = path,
-                      .message = std::move(message)};
-  if (error_->line == 0) {  // The root table has no position of its own.
-    error_->line = 1;
-    error_->column = 1;
-  }
-  return false;
-}
-
-bool Loader::check_keys(const toml::table& table, const std::string& path, Keys allowed) {
-  for (auto&& [key, value] : table) {
-    if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-    std::string expected;
-    for (std::string_view known : allowed)
-      expected += (expected.empty() ? "" : ", ") + std::string(known);
-    return fail(LoadErrorCode::key_unknown, key.source(), child(path, key.str()),
-                "unknown key (expected one of: " + expected + ")");
-  }
-  return true;
-}
-
-// A key the format defines, present where it does not apply: refused like an unknown key.
-bool Loader::refuse_key(const toml::table& table, std::string_view key, const std::string& path,
-                        const std::string& why) {
-  const auto found = table.find(key);
-  if (found == table.end()) return true;
-  return fail(LoadErrorCode::key_unknown, found->first.source(), child(path, key), why);
-}
-
-const toml::node* Loader::required(const toml::table& table, std::string_view key,
-                                   const std::string& path) {
-  const toml::node* node = table.get(key);
-  if (node == nullptr) {
-    fail(LoadErrorCode::key_missing, table.source(), child(path, key), "missing");
-  }
-  return node;
-}
-
-const toml::table* Loader::as_table(const toml::node& node, const std::string& path) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) fail(LoadErrorCode::type_wrong, node.source(), path, "expected a table");
-  return table;
-}
 
 const toml::array* Loader::as_array(const toml::node& node, const std::string& path,
                                     size_t count_min, size_t count_max,
@@ -1026,17 +945,8 @@ bool Loader::check_unique_names(const toml::array& array, const std::string& pat
 
 LoadErrorCode load_text(std::string_view text, std::string_view source_name, Scenario* out,
                         LoadError* error) {
-  toml::parse_result parsed = toml::parse(text, source_name);
-  if (!parsed) {
-    const toml::parse_error& failure = parsed.error();
-    *error = LoadError{.code = LoadErrorCode::syntax,
-                       .source = std::string(source_name),
-                       .line = failure.source().begin.line,
-                       .column = failure.source().begin.column,
-                       .path = "",
-                       .message = std::string(failure.description())};
-    return LoadErrorCode::syntax;
-  }
+  toml::parse_result parsed;
+  if (!toml_loading::parse(text, source_name, &parsed, error)) return error->code;
   Scenario scenario;
   Loader loader(source_name, error);
   if (!loader.load(parsed.table(), &scenario)) {
@@ -1047,69 +957,19 @@ LoadErrorCode load_text(std::string_view text, std::string_view source_name, Sce
   return LoadErrorCode::ok;
 }
 
-// An error about the file as a whole: no position, no path.
-bool file_error(LoadErrorCode code, const std::string& path, std::string message,
-                LoadError* error) {
-  *error = LoadError{};
-  error->code = code;
-  error->source = path;
-  error->message = std::move(message);
-  return false;
-}
-
-// Reads at most scenario_file_bytes_max bytes; false with *error filled otherwise.
-bool read_file(const std::string& path, std::string* text, LoadError* error) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                             &std::fclose);
-  if (!file) {
-    return file_error(LoadErrorCode::file_unreadable, path, std::generic_category().message(errno),
-                      error);
-  }
-  std::array<char, size_t{64} * 1024> buffer;
-  size_t read = 0;
-  while ((read = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0) {
-    if (text->size() + read > scenario_file_bytes_max) {
-      return file_error(LoadErrorCode::file_too_large, path,
-                        "larger than " + std::to_string(scenario_file_bytes_max) + " bytes", error);
-    }
-    text->append(buffer.data(), read);
-  }
-  if (std::ferror(file.get()) != 0) {
-    return file_error(LoadErrorCode::file_unreadable, path, "read error", error);
-  }
-  return true;
-}
-
-void set_internal_error(std::string_view source_name, const char* what, LoadError* error) {
-  file_error(LoadErrorCode::internal, std::string(source_name), what, error);
-}
-
 }  // namespace
 
 LoadErrorCode load_scenario_text(std::string_view text, std::string_view source_name, Scenario* out,
                                  LoadError* error) noexcept {
-  try {
-    return load_text(text, source_name, out, error);
-  } catch (const std::bad_alloc&) {
-    set_internal_error(source_name, "out of memory", error);
-  } catch (...) {
-    set_internal_error(source_name, "unexpected exception while loading", error);
-  }
-  return LoadErrorCode::internal;
+  return toml_loading::without_exceptions(
+      source_name, error, [&] { return load_text(text, source_name, out, error); });
 }
 
 LoadErrorCode load_scenario_file(const std::string& path, Scenario* out,
                                  LoadError* error) noexcept {
-  try {
-    std::string text;
-    if (!read_file(path, &text, error)) return error->code;
+  return toml_loading::load_file(path, scenario_file_bytes_max, error, [&](const std::string& text) {
     return load_text(text, path, out, error);
-  } catch (const std::bad_alloc&) {
-    set_internal_error(path, "out of memory", error);
-  } catch (...) {
-    set_internal_error(path, "unexpected exception while loading", error);
-  }
-  return LoadErrorCode::internal;
+  });
 }
 
 LoadErrorCode load_default_scenario(Scenario* out, LoadError* error) noexcept {

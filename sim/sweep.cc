@@ -2,10 +2,7 @@
 // no formatters): the same macros in every file that includes it.
 #include "sim/sweep.h"
 
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#define TOML_ENABLE_FORMATTERS 0
-#include <toml++/toml.h>
+#include "ledger/transit/toml_loading.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -564,37 +561,18 @@ std::string known_metrics_text() {
   return text;
 }
 
-std::string child(const std::string& path, std::string_view key) {
-  std::string result = path;
-  if (!result.empty()) result += '.';
-  result += key;
-  return result;
-}
-
-std::string element(std::string_view path, size_t index) {
-  std::string result(path);
-  result += '[';
-  result += std::to_string(index);
-  result += ']';
-  return result;
-}
-
-using Keys = std::initializer_list<std::string_view>;
+using toml_loading::child;
+using toml_loading::element;
+using toml_loading::Keys;
 
 // Reads one parsed sweep file. Each function returns false after recording the first error.
-class SweepLoader {
+class SweepLoader : public toml_loading::Loader {
  public:
-  SweepLoader(std::string_view source_name, LoadError* error)
-      : source_(source_name), error_(error) {}
+  using toml_loading::Loader::Loader;
 
   bool load(const toml::table& root, SweepSpec* spec);
 
  private:
-  bool fail(LoadErrorCode code, const toml::source_region& where, const std::string& path,
-            std::string message);
-  bool check_keys(const toml::table& table, const std::string& path, Keys allowed);
-  bool refuse_key(const toml::table& table, std::string_view key, const std::string& path,
-                  const std::string& why);
   const toml::array* array_of(const toml::node& node, const std::string& path, size_t count_max,
                               std::string_view example);
   bool integer(const toml::table& table, std::string_view key, int64_t low, int64_t high,
@@ -607,46 +585,7 @@ class SweepLoader {
                       SweepParameter* parameter);
   bool load_parameters(const toml::table& root, SweepSpec* spec);
   bool check_across(const toml::array& array, const SweepSpec& spec);
-
-  std::string source_;
-  LoadError* error_;
 };
-
-bool SweepLoader::fail(LoadErrorCode code, const toml::source_region& where,
-                       const std::string& path, std::string message) {
-  *error_ = LoadError{.code = code,
-                      .source = source_,
-                      .line = where.begin.line,
-                      .column = where.begin.column,
-                      .path = path,
-                      .message = std::move(message)};
-  if (error_->line == 0) {  // The root table has no position of its own.
-    error_->line = 1;
-    error_->column = 1;
-  }
-  return false;
-}
-
-bool SweepLoader::check_keys(const toml::table& table, const std::string& path, Keys allowed) {
-  for (auto&& [key, node] : table) {
-    if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-    std::string expected;
-    for (const std::string_view known : allowed) {
-      if (!expected.empty()) expected += ", ";
-      expected += known;
-    }
-    return fail(LoadErrorCode::key_unknown, key.source(), child(path, key.str()),
-                "unknown key (expected one of: " + expected + ")");
-  }
-  return true;
-}
-
-bool SweepLoader::refuse_key(const toml::table& table, std::string_view key,
-                             const std::string& path, const std::string& why) {
-  const auto found = table.find(key);
-  if (found == table.end()) return true;
-  return fail(LoadErrorCode::key_unknown, found->first.source(), child(path, key), why);
-}
 
 const toml::array* SweepLoader::array_of(const toml::node& node, const std::string& path,
                                          size_t count_max, std::string_view example) {
@@ -926,17 +865,8 @@ bool SweepLoader::check_across(const toml::array& array, const SweepSpec& spec) 
 
 LoadErrorCode load_sweep(std::string_view text, std::string_view source_name, SweepSpec* out,
                          LoadError* error) {
-  toml::parse_result parsed = toml::parse(text, source_name);
-  if (!parsed) {
-    const toml::parse_error& failure = parsed.error();
-    *error = LoadError{.code = LoadErrorCode::syntax,
-                       .source = std::string(source_name),
-                       .line = failure.source().begin.line,
-                       .column = failure.source().begin.column,
-                       .path = "",
-                       .message = std::string(failure.description())};
-    return LoadErrorCode::syntax;
-  }
+  toml::parse_result parsed;
+  if (!toml_loading::parse(text, source_name, &parsed, error)) return error->code;
   SweepSpec spec;
   spec.source = source_name;
   SweepLoader loader(source_name, error);
@@ -945,38 +875,6 @@ LoadErrorCode load_sweep(std::string_view text, std::string_view source_name, Sw
     return error->code;
   }
   *out = std::move(spec);
-  return LoadErrorCode::ok;
-}
-
-LoadErrorCode file_error(LoadErrorCode code, const std::string& path, std::string message,
-                         LoadError* error) {
-  *error = LoadError{};
-  error->code = code;
-  error->source = path;
-  error->message = std::move(message);
-  return code;
-}
-
-// Reads at most sweep_file_bytes_max bytes into *text; ok, or the error filled in.
-LoadErrorCode read_sweep_file(const std::string& path, std::string* text, LoadError* error) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                             &std::fclose);
-  if (!file) {
-    return file_error(LoadErrorCode::file_unreadable, path, std::generic_category().message(errno),
-                      error);
-  }
-  std::array<char, size_t{64} * 1024> buffer;
-  size_t read = 0;
-  while ((read = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0) {
-    if (text->size() + read > sweep_file_bytes_max) {
-      return file_error(LoadErrorCode::file_too_large, path,
-                        "larger than " + std::to_string(sweep_file_bytes_max) + " bytes", error);
-    }
-    text->append(buffer.data(), read);
-  }
-  if (std::ferror(file.get()) != 0) {
-    return file_error(LoadErrorCode::file_unreadable, path, "read error", error);
-  }
   return LoadErrorCode::ok;
 }
 
@@ -992,27 +890,14 @@ std::string_view sweep_method_name(SweepMethod method) noexcept {
 
 LoadErrorCode load_sweep_text(std::string_view text, std::string_view source_name, SweepSpec* out,
                               LoadError* error) noexcept {
-  try {
-    return load_sweep(text, source_name, out, error);
-  } catch (const std::bad_alloc&) {
-    return file_error(LoadErrorCode::internal, std::string(source_name), "out of memory", error);
-  } catch (...) {
-    return file_error(LoadErrorCode::internal, std::string(source_name),
-                      "unexpected exception while loading", error);
-  }
+  return toml_loading::without_exceptions(
+      source_name, error, [&] { return load_sweep(text, source_name, out, error); });
 }
 
 LoadErrorCode load_sweep_file(const std::string& path, SweepSpec* out, LoadError* error) noexcept {
-  try {
-    std::string text;
-    const LoadErrorCode read = read_sweep_file(path, &text, error);
-    if (read != LoadErrorCode::ok) return read;
+  return toml_loading::load_file(path, sweep_file_bytes_max, error, [&](const std::string& text) {
     return load_sweep(text, path, out, error);
-  } catch (const std::bad_alloc&) {
-    return file_error(LoadErrorCode::internal, path, "out of memory", error);
-  } catch (...) {
-    return file_error(LoadErrorCode::internal, path, "unexpected exception while loading", error);
-  }
+  });
 }
 
 // ---- Planning and running ----------------------------------------------------------------

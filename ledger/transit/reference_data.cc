@@ -1,11 +1,8 @@
-// The only file that includes toml++ (header-only, without exceptions): the rest of Kervan sees
-// ReferenceData and LoadError, never a toml:: type.
+// Reads reference data from TOML (toml++ through ledger/transit/toml_loading.h): the rest of
+// Kervan sees ReferenceData and LoadError, never a toml:: type.
 #include "ledger/transit/reference_data.h"
 
-#define TOML_EXCEPTIONS 0
-#define TOML_HEADER_ONLY 1
-#define TOML_ENABLE_FORMATTERS 0
-#include <toml++/toml.h>
+#include "ledger/transit/toml_loading.h"
 
 #include <algorithm>
 #include <array>
@@ -20,28 +17,10 @@
 namespace kervan {
 namespace {
 
-using Keys = std::initializer_list<std::string_view>;
-
-std::string child(const std::string& path, std::string_view key) {
-  std::string result = path;
-  if (!result.empty()) result += '.';
-  result += key;
-  return result;
-}
-
-std::string element(const std::string& path, size_t index) {
-  return path + "[" + std::to_string(index) + "]";
-}
-
-// Appends rather than `"\"" + std::string(text)`, which trips GCC 12's false -Wrestrict.
-std::string quoted(std::string_view text) {
-  std::string result;
-  result.reserve(text.size() + 2);
-  result += '"';
-  result += text;
-  result += '"';
-  return result;
-}
+using toml_loading::child;
+using toml_loading::element;
+using toml_loading::Keys;
+using toml_loading::quoted;
 
 bool is_upper_or_digit(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -62,19 +41,13 @@ std::optional<TariffLine> parse_prefix(std::string_view text) {
 
 // Reads one parsed TOML document into ReferenceData. Each read_* and load_* function returns
 // false after recording the first error in *error_; callers stop at the first false.
-class Loader {
+class Loader : public toml_loading::Loader {
  public:
-  Loader(std::string_view source_name, LoadError* error) : source_(source_name), error_(error) {}
+  using toml_loading::Loader::Loader;
 
   bool load(const toml::table& root, ReferenceData* data);
 
  private:
-  bool fail(LoadErrorCode code, const toml::source_region& where, const std::string& path,
-            std::string message);
-  bool check_keys(const toml::table& table, const std::string& path, Keys allowed);
-  const toml::node* required(const toml::table& table, std::string_view key,
-                             const std::string& path);
-  const toml::table* as_table(const toml::node& node, const std::string& path);
   const toml::array* as_array(const toml::node& node, const std::string& path);
   bool read_string(const toml::node& node, const std::string& path, std::string_view example,
                    std::string* out);
@@ -104,52 +77,8 @@ class Loader {
   bool load_party(const toml::table& table, const std::string& path, PartyEntry* party);
   bool load_offices(const toml::node& node, const std::string& path, PartyEntry* party);
 
-  std::string source_;
-  LoadError* error_;
   std::vector<std::string> offices_seen_;  // Every customs office so far, to find duplicates.
 };
-
-bool Loader::fail(LoadErrorCode code, const toml::source_region& where, const std::string& path,
-                  std::string message) {
-  *error_ = LoadError{.code = code,
-                      .source = source_,
-                      .line = where.begin.line,
-                      .column = where.begin.column,
-                      .path = path,
-                      .message = std::move(message)};
-  if (error_->line == 0) {  // The root table has no position of its own.
-    error_->line = 1;
-    error_->column = 1;
-  }
-  return false;
-}
-
-bool Loader::check_keys(const toml::table& table, const std::string& path, Keys allowed) {
-  for (auto&& [key, value] : table) {
-    if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-    std::string expected;
-    for (std::string_view name : allowed)
-      expected += (expected.empty() ? "" : ", ") + std::string(name);
-    return fail(LoadErrorCode::key_unknown, key.source(), child(path, key.str()),
-                "unknown key (expected one of: " + expected + ")");
-  }
-  return true;
-}
-
-const toml::node* Loader::required(const toml::table& table, std::string_view key,
-                                   const std::string& path) {
-  const toml::node* node = table.get(key);
-  if (node == nullptr) {
-    fail(LoadErrorCode::key_missing, table.source(), child(path, key), "missing");
-  }
-  return node;
-}
-
-const toml::table* Loader::as_table(const toml::node& node, const std::string& path) {
-  const toml::table* table = node.as_table();
-  if (table == nullptr) fail(LoadErrorCode::type_wrong, node.source(), path, "expected a table");
-  return table;
-}
 
 const toml::array* Loader::as_array(const toml::node& node, const std::string& path) {
   const toml::array* array = node.as_array();
@@ -627,17 +556,8 @@ bool Loader::load_offices(const toml::node& node, const std::string& path, Party
 
 LoadErrorCode load_text(std::string_view text, std::string_view source_name, ReferenceData* out,
                         LoadError* error) {
-  toml::parse_result parsed = toml::parse(text, source_name);
-  if (!parsed) {
-    const toml::parse_error& failure = parsed.error();
-    *error = LoadError{.code = LoadErrorCode::syntax,
-                       .source = std::string(source_name),
-                       .line = failure.source().begin.line,
-                       .column = failure.source().begin.column,
-                       .path = "",
-                       .message = std::string(failure.description())};
-    return LoadErrorCode::syntax;
-  }
+  toml::parse_result parsed;
+  if (!toml_loading::parse(text, source_name, &parsed, error)) return error->code;
   ReferenceData data;
   Loader loader(source_name, error);
   if (!loader.load(parsed.table(), &data)) {
@@ -646,44 +566,6 @@ LoadErrorCode load_text(std::string_view text, std::string_view source_name, Ref
   }
   *out = std::move(data);
   return LoadErrorCode::ok;
-}
-
-// An error about the file as a whole: no position, no path.
-bool file_error(LoadErrorCode code, const std::string& path, std::string message,
-                LoadError* error) {
-  *error = LoadError{};
-  error->code = code;
-  error->source = path;
-  error->message = std::move(message);
-  return false;
-}
-
-// Reads at most reference_file_bytes_max bytes; false with *error filled otherwise.
-bool read_file(const std::string& path, std::string* text, LoadError* error) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                             &std::fclose);
-  if (!file) {
-    return file_error(LoadErrorCode::file_unreadable, path, std::generic_category().message(errno),
-                      error);
-  }
-  std::array<char, size_t{64} * 1024> buffer;
-  size_t read = 0;
-  while ((read = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0) {
-    if (text->size() + read > reference_file_bytes_max) {
-      return file_error(LoadErrorCode::file_too_large, path,
-                        "larger than " + std::to_string(reference_file_bytes_max) + " bytes",
-                        error);
-    }
-    text->append(buffer.data(), read);
-  }
-  if (std::ferror(file.get()) != 0) {
-    return file_error(LoadErrorCode::file_unreadable, path, "read error", error);
-  }
-  return true;
-}
-
-void set_internal_error(std::string_view source_name, const char* what, LoadError* error) {
-  file_error(LoadErrorCode::internal, std::string(source_name), what, error);
 }
 
 }  // namespace
@@ -741,28 +623,16 @@ std::string LoadError::to_string() const {
 
 LoadErrorCode load_reference_data_text(std::string_view text, std::string_view source_name,
                                        ReferenceData* out, LoadError* error) noexcept {
-  try {
-    return load_text(text, source_name, out, error);
-  } catch (const std::bad_alloc&) {
-    set_internal_error(source_name, "out of memory", error);
-  } catch (...) {
-    set_internal_error(source_name, "unexpected exception while loading", error);
-  }
-  return LoadErrorCode::internal;
+  return toml_loading::without_exceptions(
+      source_name, error, [&] { return load_text(text, source_name, out, error); });
 }
 
 LoadErrorCode load_reference_data_file(const std::string& path, ReferenceData* out,
                                        LoadError* error) noexcept {
-  try {
-    std::string text;
-    if (!read_file(path, &text, error)) return error->code;
-    return load_text(text, path, out, error);
-  } catch (const std::bad_alloc&) {
-    set_internal_error(path, "out of memory", error);
-  } catch (...) {
-    set_internal_error(path, "unexpected exception while loading", error);
-  }
-  return LoadErrorCode::internal;
+  return toml_loading::load_file(path, reference_file_bytes_max, error,
+                                 [&](const std::string& text) {
+                                   return load_text(text, path, out, error);
+                                 });
 }
 
 LoadErrorCode load_default_reference_data(ReferenceData* out, LoadError* error) noexcept {
