@@ -70,7 +70,15 @@ void usage(std::FILE* err) {
 int load(const Ranks& ranks, int argc, const char* const* argv, SimulateArgs* args,
          Scenario* scenario) {
   int bad = 0;
-  const SimulateArgsError parsed = parse_simulate_args(argc, argv, args, &bad);
+  SimulateArgsError parsed = parse_simulate_args(argc, argv, args, &bad);
+  if (parsed == SimulateArgsError::ok && (args->through_server || args->movement_log)) {
+    // `kervan simulate`'s alone: no server port here, and each rank has only its plans.
+    parsed = SimulateArgsError::flag_unknown;
+    for (int i = 0; i < argc; ++i) {
+      const std::string_view flag = argv[i];
+      if (flag == "--through" || flag == "--movement-log") bad = i;
+    }
+  }
   LoadError error;
   LoadErrorCode loaded = LoadErrorCode::ok;
   if (parsed == SimulateArgsError::ok) {
@@ -85,7 +93,7 @@ int load(const Ranks& ranks, int argc, const char* const* argv, SimulateArgs* ar
   if (speak && parsed != SimulateArgsError::ok) {
     if (parsed != SimulateArgsError::value_missing) {
       std::fprintf(stderr, "kervan_sim_mpi: bad flag or value: %s %s\n", argv[bad],
-                   argv[bad + 1]);
+                   bad + 1 < argc ? argv[bad + 1] : "");
     }
     usage(stderr);
   } else if (speak && loaded != LoadErrorCode::ok) {

@@ -26,8 +26,8 @@ SimulateArgsError parse_simulate_args(int argc, const char* const* argv, Simulat
   for (int i = 0; i < argc; ++i) {
     *bad_index = i;
     const std::string_view flag = argv[i];
-    if (flag == "--quiet") {
-      out->quiet = true;
+    if (flag == "--quiet" || flag == "--movement-log") {
+      (flag == "--quiet" ? out->quiet : out->movement_log) = true;
       continue;
     }
     if (i + 1 >= argc) return SimulateArgsError::value_missing;
@@ -47,6 +47,9 @@ SimulateArgsError parse_simulate_args(int argc, const char* const* argv, Simulat
       if (!number(value, 0, UINT64_MAX, &n)) return SimulateArgsError::value_invalid;
       out->seed = n;
       out->seed_given = true;
+    } else if (flag == "--through") {
+      if (value != "process" && value != "server") return SimulateArgsError::value_invalid;
+      out->through_server = value == "server";
     } else if (flag == "--horizon-days") {
       if (!number(value, 1, simulate_horizon_days_max, &n)) return SimulateArgsError::value_invalid;
       out->horizon_days = static_cast<int64_t>(n);

@@ -3,7 +3,9 @@
 // programs accept the same flags with the same ranges:
 //
 //   [--scenario FILE] [--out DIR] [--replications N] [--threads N] [--seed N]
-//   [--horizon-days N] [--quiet]
+//   [--horizon-days N] [--through process|server] [--movement-log] [--quiet]
+//
+// (--through server and --movement-log are `kervan simulate`'s: kervan_sim_mpi refuses them.)
 //
 // Pure: no I/O; a caller prints the usage and the error.
 #pragma once
@@ -29,6 +31,8 @@ struct SimulateArgs {
   bool seed_given = false;
   int64_t horizon_days = 0;               // 0: the scenario's own.
   bool quiet = false;                     // No header line, no progress.
+  bool through_server = false;            // --through server (process: false).
+  bool movement_log = false;              // Also write movements_r<N>.csv.
 };
 
 // Stable numbers, in the order they are checked for each argument.

@@ -4,12 +4,12 @@
 #include <string>
 #include <string_view>
 
-#include "core/int128.h"
 #include "sim/movement_log.h"
 #include "sim/output.h"
 #include "sim/replay.h"
 #include "sim/runner.h"
 #include "sim/scenario_file.h"
+#include "sim/simulate_args.h"
 #include "sim/summary.h"
 #include "sim/sweep.h"
 
@@ -29,13 +29,6 @@ void usage(std::FILE* err) {
                "  CSV, JSON and SVG plots to DIR (default var/simulation)\n");
 }
 
-bool number(std::string_view text, uint64_t max, uint64_t* out) {
-  u128 value = 0;
-  if (!parse_u128(text.data(), text.data() + text.size(), &value) || value > max) return false;
-  *out = static_cast<uint64_t>(value);
-  return true;
-}
-
 }  // namespace
 
 int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std::FILE* err,
@@ -47,69 +40,37 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
     if (flag == "--replay") return run_replay_command(argc, argv, out, err);
     if (flag == "--sweep") return run_sweep_command(argc, argv, out, err);
   }
-  std::string scenario_path;
-  std::string folder = "var/simulation";
-  uint64_t replications = 0, threads = 0, seed = 0, horizon = 0;
-  bool seed_given = false, quiet = false, through_server = false, movement_log = false;
-  for (int i = 0; i < argc; ++i) {
-    const std::string_view flag = argv[i];
-    if (flag == "--quiet" || flag == "--movement-log") {
-      (flag == "--quiet" ? quiet : movement_log) = true;
-      continue;
+  SimulateArgs args;
+  int bad = 0;
+  const SimulateArgsError parsed = parse_simulate_args(argc, argv, &args, &bad);
+  if (parsed != SimulateArgsError::ok || (args.through_server && server == nullptr)) {
+    if (parsed != SimulateArgsError::value_missing && bad + 1 < argc) {
+      std::fprintf(err, "kervan simulate: bad flag or value: %s %s\n", argv[bad], argv[bad + 1]);
     }
-    if (i + 1 >= argc) {
-      usage(err);
-      return 2;
-    }
-    const std::string_view value = argv[++i];
-    bool ok = true;
-    if (flag == "--scenario") {
-      scenario_path = value;
-    } else if (flag == "--out") {
-      folder = value;
-    } else if (flag == "--replications") {
-      ok = number(value, 100'000, &replications) && replications > 0;
-    } else if (flag == "--threads") {
-      ok = number(value, 1024, &threads);
-    } else if (flag == "--seed") {
-      ok = number(value, UINT64_MAX, &seed);
-      seed_given = true;
-    } else if (flag == "--through") {
-      ok = value == "process" || (value == "server" && server != nullptr);
-      through_server = value == "server";
-    } else if (flag == "--horizon-days") {
-      ok = number(value, 3650, &horizon) && horizon > 0;
-    } else {
-      ok = false;
-    }
-    if (!ok) {
-      std::fprintf(err, "kervan simulate: bad flag or value: %s %s\n", argv[i - 1], argv[i]);
-      usage(err);
-      return 2;
-    }
+    usage(err);
+    return 2;
   }
+  const std::string& folder = args.folder;
   Scenario scenario;
   LoadError error;
-  const LoadErrorCode loaded = scenario_path.empty()
+  const LoadErrorCode loaded = args.scenario_path.empty()
                                    ? load_default_scenario(&scenario, &error)
-                                   : load_scenario_file(scenario_path, &scenario, &error);
+                                   : load_scenario_file(args.scenario_path, &scenario, &error);
   if (loaded != LoadErrorCode::ok) {
     std::fprintf(err, "kervan simulate: %s\n", error.to_string().c_str());
     return 2;
   }
-  if (replications != 0) scenario.replications = static_cast<uint32_t>(replications);
-  if (seed_given) scenario.seed = seed;
-  if (horizon != 0) scenario.horizon_days = static_cast<int64_t>(horizon);
-  if (!quiet) {
+  apply_simulate_args(args, &scenario);
+  if (!args.quiet) {
     std::fprintf(err, "kervan simulate: %s, %u replication(s), %zu scheme(s), output %s%s\n",
                  scenario.name.c_str(), scenario.replications, scenario.schemes.size(),
                  folder.c_str(),
-                 through_server ? "; every ledger step through a server on loopback" : "");
+                 args.through_server ? "; every ledger step through a server on loopback" : "");
   }
   SimulationOptions options;
-  options.threads = static_cast<uint32_t>(threads);
-  if (through_server) options.port_factory = *server;
-  if (!quiet) {
+  options.threads = args.threads;
+  if (args.through_server) options.port_factory = *server;
+  if (!args.quiet) {
     options.progress = [err](const ReplicationResult& r, uint32_t done, uint32_t total) {
       std::fprintf(err, "  replication %u done (%u/%u): %llu trucks, %.2f s\n", r.replication,
                    done, total, static_cast<unsigned long long>(r.trucks), r.seconds);
@@ -123,14 +84,14 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
     std::fprintf(err, "kervan simulate: %s\n", write_error.c_str());
     return 1;
   }
-  if (movement_log &&
+  if (args.movement_log &&
       !write_movement_logs(folder, scenario, 0, scenario.replications, &write_error)) {
     std::fprintf(err, "kervan simulate: %s\n", write_error.c_str());
     return 1;
   }
   std::fprintf(out, "Outputs: %s/ (report.txt, scenario.json, summary.json, summary.csv, "
                     "runs.csv, daily_cover.csv, four SVG plots%s)\n", folder.c_str(),
-               movement_log ? ", movements_r<N>.csv per replication" : "");
+               args.movement_log ? ", movements_r<N>.csv per replication" : "");
   return summary.ledger_agrees ? 0 : 1;
 }
 
