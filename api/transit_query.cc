@@ -10,6 +10,13 @@ namespace kervan {
 
 namespace {
 
+// The ranges an answer's enumerations may take. An archived movement is never answered (it is
+// not found), so the last state an answer carries is claim_paid.
+constexpr uint8_t state_last = static_cast<uint8_t>(MovementState::claim_paid);
+constexpr uint8_t event_last = static_cast<uint8_t>(MovementEvent::claim_paid);
+constexpr uint8_t status_last = static_cast<uint8_t>(GuaranteeStatus::cancelled);
+constexpr uint8_t result_last = static_cast<uint8_t>(QueryResult::period_invalid);
+
 bool period_valid(uint64_t from_ns, uint64_t to_ns) {
   return (from_ns == 0 && to_ns == 0) || from_ns <= to_ns;
 }
@@ -43,7 +50,7 @@ void put_movement(ByteWriter& w, const Movement& m) {
 bool get_movement(ByteReader& r, Movement* m) {
   bool ok = get(r, &m->declaration);
   const uint8_t state = r.u8();
-  ok = ok && state >= 1 && state <= 9;
+  ok = ok && state >= 1 && state <= state_last;
   m->state = static_cast<MovementState>(state);
   m->declared_ns = r.u64();
   m->released_ns = r.u64();
@@ -59,7 +66,7 @@ bool get_movement(ByteReader& r, Movement* m) {
   for (size_t i = 0; ok && i < m->history_count; ++i) {
     MovementHistoryEntry& e = m->history[i];
     const uint8_t event = r.u8();
-    ok = event >= 1 && event <= 10 && get(r, &e.country);
+    ok = event >= 1 && event <= event_last && get(r, &e.country);
     e.event = static_cast<MovementEvent>(event);
     e.party = PartyId{r.u64()};
     e.at_ns = r.u64();
@@ -85,7 +92,7 @@ void put_guarantee(ByteWriter& w, const Guarantee& g, const GuaranteeBalance& b)
 bool get_guarantee(ByteReader& r, Guarantee* g, GuaranteeBalance* b) {
   bool ok = get(r, &g->spec);
   const uint8_t status = r.u8();
-  ok = ok && status >= 1 && status <= 4 && get(r, &g->liability_liberation);
+  ok = ok && status >= 1 && status <= status_last && get(r, &g->liability_liberation);
   g->status = static_cast<GuaranteeStatus>(status);
   const uint8_t used = r.u8();
   ok = ok && used <= 1;
@@ -112,7 +119,7 @@ bool get_usage(ByteReader& r, GuaranteeUsage* u) {
   u->release_ns = r.u64();
   const uint8_t state = r.u8();
   u->state = static_cast<MovementState>(state);
-  return ok && state >= 1 && state <= 9 && r.ok();
+  return ok && state >= 1 && state <= state_last && r.ok();
 }
 
 void put_exposure(ByteWriter& w, const PrincipalExposure& e) {
@@ -329,7 +336,7 @@ bool decode_transit_answer(std::span<const uint8_t> bytes, TransitAnswer* out) {
   TransitAnswer a;
   const uint8_t result = r.u8();
   const uint8_t kind = r.u8();
-  if (!r.ok() || result > 2 || kind < 1 || kind > query_kind_max) return false;
+  if (!r.ok() || result > result_last || kind < 1 || kind > query_kind_max) return false;
   a.result = static_cast<QueryResult>(result);
   a.kind = static_cast<QueryKind>(kind);
   bool ok = true;
