@@ -636,13 +636,25 @@ def parse_names(path: str, enum: str):
 
 def parse_decoder_range(variable: str) -> int:
     """The largest number decode_transit_answer (api/transit_query.cc) takes for `variable`,
-    from its checks `variable >= 1 && variable <= N` (all of them must agree)."""
+    from its checks `variable >= 1 && variable <= LIMIT` (all of them must agree). LIMIT is a
+    number, or a constant `constexpr uint8_t LIMIT = static_cast<uint8_t>(Enum::member);`
+    whose member's number is read from its enum."""
     with open(os.path.join(ROOT, "api", "transit_query.cc"), encoding="utf-8") as f:
         text = f.read()
-    found = set(re.findall(variable + r" >= 1 && " + variable + r" <= (\d+)", text))
+    found = set(re.findall(variable + r" >= 1 && " + variable + r" <= (\w+)", text))
     if len(found) != 1:
         raise AssertionError(f"checks of {variable} in api/transit_query.cc: {found}")
-    return int(found.pop())
+    limit = found.pop()
+    if limit.isdigit():
+        return int(limit)
+    match = re.search(r"constexpr uint8_t " + limit +
+                      r" = static_cast<uint8_t>\((\w+)::(\w+)\);", text)
+    if match is None:
+        raise AssertionError(f"{limit} not defined in api/transit_query.cc")
+    enum, member = match.groups()
+    numbers = {name: number
+               for number, name in parse_enum("ledger/transit/transit_types.h", enum).items()}
+    return numbers[member]
 
 
 def parse_constant(path: str, name: str) -> str:
