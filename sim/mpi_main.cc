@@ -71,12 +71,13 @@ int load(const Ranks& ranks, int argc, const char* const* argv, SimulateArgs* ar
          Scenario* scenario) {
   int bad = 0;
   SimulateArgsError parsed = parse_simulate_args(argc, argv, args, &bad);
-  if (parsed == SimulateArgsError::ok && (args->through_server || args->movement_log)) {
+  if (parsed == SimulateArgsError::ok &&
+      (args->through_server || args->movement_log || args->event_log)) {
     // `kervan simulate`'s alone: no server port here, and each rank has only its plans.
     parsed = SimulateArgsError::flag_unknown;
     for (int i = 0; i < argc; ++i) {
       const std::string_view flag = argv[i];
-      if (flag == "--through" || flag == "--movement-log") bad = i;
+      if (flag == "--through" || flag == "--movement-log" || flag == "--event-log") bad = i;
     }
   }
   LoadError error;

@@ -9,7 +9,8 @@
 namespace kervan {
 
 ReplicationResult run_replication(const Scenario& scenario, uint32_t replication,
-                                  const LedgerPortFactory* port_factory) {
+                                  const LedgerPortFactory* port_factory,
+                                  const SimulationOptions* options) {
   const auto started = std::chrono::steady_clock::now();
   ReplicationResult r;
   r.replication = replication;
@@ -18,7 +19,11 @@ ReplicationResult run_replication(const Scenario& scenario, uint32_t replication
   r.skipped_no_tariff = plan.skipped_no_tariff;
   for (const Scheme& scheme : scenario.schemes) {
     const GuaranteeSizing sizing = size_guarantees(scenario, scheme, plan);
-    r.schemes.push_back(run_scheme(scenario, scheme, plan, sizing, port_factory));
+    const bool log = options != nullptr && options->on_outcomes;
+    std::vector<TruckOutcome> outcomes;
+    r.schemes.push_back(
+        run_scheme(scenario, scheme, plan, sizing, port_factory, log ? &outcomes : nullptr));
+    if (log) options->on_outcomes(replication, scheme, plan, outcomes);
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return r;
@@ -42,7 +47,7 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
     while (true) {
       const uint32_t i = next.fetch_add(1);
       if (i >= count) return;
-      ReplicationResult r = run_replication(scenario, first + i, &options.port_factory);
+      ReplicationResult r = run_replication(scenario, first + i, &options.port_factory, &options);
       std::lock_guard lock(mutex);
       results[i] = std::move(r);
       done_order.push_back(i);
@@ -68,7 +73,7 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
   while (true) {
     const uint32_t i = next.fetch_add(1);
     if (i >= count) break;
-    ReplicationResult r = run_replication(scenario, first + i, &options.port_factory);
+    ReplicationResult r = run_replication(scenario, first + i, &options.port_factory, &options);
     {
       std::lock_guard lock(mutex);
       results[i] = std::move(r);

@@ -28,6 +28,12 @@ struct SimulationOptions {
   uint32_t replication_count = 0;  // 0: the scenario's replications, from first.
   // Where the ledger steps go (sim/ledger_port.h); empty: an in-process ledger per run.
   LedgerPortFactory port_factory;
+  // When set, called after each scheme run with what happened to every truck (the event log:
+  // sim/outcome_log.h). Called from the thread that ran the replication: several may call it
+  // at once, each with its own replication.
+  std::function<void(uint32_t replication, const Scheme& scheme, const TrafficPlan& plan,
+                     const std::vector<TruckOutcome>& outcomes)>
+      on_outcomes;
   // Called (from the calling thread) after each replication finishes, in completion order.
   std::function<void(const ReplicationResult&, uint32_t done, uint32_t total)> progress;
 };
@@ -38,6 +44,7 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
 
 // One replication: traffic, sizing and every scheme.
 ReplicationResult run_replication(const Scenario& scenario, uint32_t replication,
-                                  const LedgerPortFactory* port_factory = nullptr);
+                                  const LedgerPortFactory* port_factory = nullptr,
+                                  const SimulationOptions* options = nullptr);
 
 }  // namespace kervan

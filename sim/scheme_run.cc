@@ -138,7 +138,9 @@ struct TruckState {
   uint32_t wait_ticket = 0;  // Tells a stale give_up from the current wait.
   bool refused = false;
   bool released_any = false;
+  int64_t departed_s = -1;
   int64_t arrived_s = -1;
+  int64_t claimed_s = -1;
 };
 
 // One hold of cover, for Little's law and for the sizing pre-run.
@@ -184,6 +186,21 @@ class Engine {
     unlimited_ = true;
     simulate();
     return holds_;
+  }
+
+  // What happened to each truck (after run()).
+  void outcomes(std::vector<TruckOutcome>* out) const {
+    out->clear();
+    out->reserve(trucks_.size());
+    for (size_t i = 0; i < trucks_.size(); ++i) {
+      const TruckState& ts = trucks_[i];
+      out->push_back(TruckOutcome{.truck = uint32_t(i),
+                                  .departed_s = ts.departed_s,
+                                  .waited_s = ts.waited_s,
+                                  .refused = ts.refused,
+                                  .arrived_s = ts.refused ? -1 : ts.arrived_s,
+                                  .claimed_s = ts.claimed_s});
+    }
   }
 
   uint32_t peak_live() const { return peak_live_; }
@@ -454,6 +471,7 @@ class Engine {
     const int64_t amount = amount_of(t, position);
     g.reserved_cents += amount;
     change_cover(now, t, position, double(amount));
+    if (!trucks_[t.id].released_any) trucks_[t.id].departed_s = now;
     trucks_[t.id].released_any = true;
     if (t.ready_s >= window_from_) released_ += 1;
     live_ += 1;
@@ -587,6 +605,7 @@ class Engine {
     const Country country = s_.corridors[t.corridor].countries[t.incident_at];
     const size_t ci = corridor_country_index_[t.corridor][t.incident_at];
     claimed_by_country_[ci] += claimed;
+    trucks_[t.id].claimed_s = now;
     if (t.ready_s >= window_from_) {
       claims_ += 1;
       claims_by_country_[ci] += 1;
@@ -947,9 +966,12 @@ GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
 
 SchemeRunResult run_scheme(const Scenario& scenario, const Scheme& scheme,
                            const TrafficPlan& plan, const GuaranteeSizing& sizing,
-                           const LedgerPortFactory* port_factory) {
+                           const LedgerPortFactory* port_factory,
+                           std::vector<TruckOutcome>* outcomes) {
   Engine engine(scenario, scheme, plan, &sizing);
-  return engine.run(port_factory);
+  SchemeRunResult result = engine.run(port_factory);
+  if (outcomes != nullptr) engine.outcomes(outcomes);
+  return result;
 }
 
 }  // namespace kervan

@@ -39,6 +39,17 @@ struct Metric {
   double value = 0;
 };
 
+// What happened to one truck under a scheme: a row of the run's event log (sim/outcome_log.h).
+// Times in seconds from the scenario's start; -1 where it did not happen.
+struct TruckOutcome {
+  uint32_t truck = 0;
+  int64_t departed_s = -1;  // Released: its (first) movement declared and released.
+  int64_t waited_s = 0;     // Waiting for cover, over every border.
+  bool refused = false;     // Gave up waiting: never travelled (national: stuck at a border).
+  int64_t arrived_s = -1;   // At the destination.
+  int64_t claimed_s = -1;   // Its irregularity's claim raised.
+};
+
 // A guarantee's sizing: what each of a scheme's guarantees is registered for.
 struct GuaranteeSizing {
   std::vector<int64_t> amount_cents;  // Per guarantee key (principal, or principal x country).
@@ -65,10 +76,12 @@ GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
                                 const TrafficPlan& plan);
 
 // Runs the scheme over the plan through a ledger port: the factory's (a server, for a load
-// test), or an in-process transit ledger when it is null or empty.
+// test), or an in-process transit ledger when it is null or empty. With `outcomes`, also what
+// happened to each truck, in plan order.
 SchemeRunResult run_scheme(const Scenario& scenario, const Scheme& scheme,
                            const TrafficPlan& plan, const GuaranteeSizing& sizing,
-                           const LedgerPortFactory* port_factory = nullptr);
+                           const LedgerPortFactory* port_factory = nullptr,
+                           std::vector<TruckOutcome>* outcomes = nullptr);
 
 // The number of guarantee keys of a scheme: principals, or principals x countries (national).
 uint32_t guarantee_keys(const Scenario& scenario, const Scheme& scheme);

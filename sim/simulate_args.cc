@@ -26,8 +26,12 @@ SimulateArgsError parse_simulate_args(int argc, const char* const* argv, Simulat
   for (int i = 0; i < argc; ++i) {
     *bad_index = i;
     const std::string_view flag = argv[i];
-    if (flag == "--quiet" || flag == "--movement-log") {
-      (flag == "--quiet" ? out->quiet : out->movement_log) = true;
+    if (flag == "--quiet") {
+      out->quiet = true;
+      continue;
+    }
+    if (flag == "--movement-log" || flag == "--event-log") {
+      (flag == "--event-log" ? out->event_log : out->movement_log) = true;
       continue;
     }
     if (i + 1 >= argc) return SimulateArgsError::value_missing;

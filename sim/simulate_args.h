@@ -3,9 +3,10 @@
 // programs accept the same flags with the same ranges:
 //
 //   [--scenario FILE] [--out DIR] [--replications N] [--threads N] [--seed N]
-//   [--horizon-days N] [--through process|server] [--movement-log] [--quiet]
+//   [--horizon-days N] [--through process|server] [--movement-log] [--event-log] [--quiet]
 //
-// (--through server and --movement-log are `kervan simulate`'s: kervan_sim_mpi refuses them.)
+// (--through server, --movement-log and --event-log are `kervan simulate`'s: kervan_sim_mpi
+// refuses them.)
 //
 // Pure: no I/O; a caller prints the usage and the error.
 #pragma once
@@ -33,6 +34,7 @@ struct SimulateArgs {
   bool quiet = false;                     // No header line, no progress.
   bool through_server = false;            // --through server (process: false).
   bool movement_log = false;              // Also write movements_r<N>.csv.
+  bool event_log = false;                 // Also write events_r<N>_<scheme>.csv.
 };
 
 // Stable numbers, in the order they are checked for each argument.

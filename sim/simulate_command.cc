@@ -1,10 +1,14 @@
 #include "sim/simulate_command.h"
 
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "sim/movement_log.h"
+#include "sim/outcome_log.h"
 #include "sim/output.h"
 #include "sim/replay.h"
 #include "sim/runner.h"
@@ -21,7 +25,8 @@ void usage(std::FILE* err) {
   std::fprintf(err,
                "usage: kervan simulate [--scenario FILE] [--out DIR] [--replications N]\n"
                "                       [--threads N] [--seed N] [--horizon-days N]\n"
-               "                       [--through process|server] [--movement-log] [--quiet]\n"
+               "                       [--through process|server] [--movement-log]\n"
+               "                       [--event-log] [--quiet]\n"
                "       kervan simulate --replay LOG.csv [--scenario FILE] [--out DIR] [--quiet]\n"
                "       kervan simulate --sweep SWEEP.toml [--scenario FILE] [--out DIR]\n"
                "                       [--threads N] [--quiet]\n"
@@ -70,6 +75,27 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
   SimulationOptions options;
   options.threads = args.threads;
   if (args.through_server) options.port_factory = *server;
+  // The event log is written as each scheme run ends, from the thread that ran it.
+  std::mutex event_log_mutex;
+  std::string event_log_error;
+  if (args.event_log) {
+    std::error_code made;
+    std::filesystem::create_directories(folder, made);
+    options.on_outcomes = [&](uint32_t replication, const Scheme& scheme, const TrafficPlan& plan,
+                              const std::vector<TruckOutcome>& outcomes) {
+      const std::string path =
+          (std::filesystem::path(folder) / outcome_log_file_name(replication, scheme.name))
+              .string();
+      const std::string csv = outcome_log_csv(scenario, plan, outcomes);
+      std::ofstream file(path, std::ios::binary | std::ios::trunc);
+      file.write(csv.data(), static_cast<std::streamsize>(csv.size()));
+      file.close();
+      if (!file) {
+        std::lock_guard lock(event_log_mutex);
+        if (event_log_error.empty()) event_log_error = "cannot write " + path;
+      }
+    };
+  }
   if (!args.quiet) {
     options.progress = [err](const ReplicationResult& r, uint32_t done, uint32_t total) {
       std::fprintf(err, "  replication %u done (%u/%u): %llu trucks, %.2f s\n", r.replication,
@@ -84,6 +110,10 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
     std::fprintf(err, "kervan simulate: %s\n", write_error.c_str());
     return 1;
   }
+  if (!event_log_error.empty()) {
+    std::fprintf(err, "kervan simulate: %s\n", event_log_error.c_str());
+    return 1;
+  }
   if (args.movement_log &&
       !write_movement_logs(folder, scenario, 0, scenario.replications, &write_error)) {
     std::fprintf(err, "kervan simulate: %s\n", write_error.c_str());
@@ -91,7 +121,11 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
   }
   std::fprintf(out, "Outputs: %s/ (report.txt, scenario.json, summary.json, summary.csv, "
                     "runs.csv, daily_cover.csv, four SVG plots%s)\n", folder.c_str(),
-               args.movement_log ? ", movements_r<N>.csv per replication" : "");
+               args.movement_log && args.event_log
+                   ? ", movements_r<N>.csv and events_r<N>_<scheme>.csv"
+               : args.movement_log ? ", movements_r<N>.csv per replication"
+               : args.event_log    ? ", events_r<N>_<scheme>.csv"
+                                   : "");
   return summary.ledger_agrees ? 0 : 1;
 }
 

@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "sim/outcome_log.h"
 #include "sim/runner.h"
 #include "sim/summary.h"
 
@@ -104,6 +106,45 @@ TEST(SchemeRun, AGuaranteeSizedForTheMeanMakesTrucksWaitAndSomeAreRefused) {
   EXPECT_GT(metric(run, "refused"), 0);
   EXPECT_LE(metric(run, "cover_peak_eur"), 100'000);
   EXPECT_GT(metric(run, "wait_mean_h"), 0);
+}
+
+// The event log agrees with the run's measures, truck by truck.
+TEST(SchemeRun, TheEventLogSaysWhatHappenedToEachTruck) {
+  Scenario s = textbook(2, 5, 365);
+  s.schemes[0].sizing = SizingRule::given;
+  s.schemes[0].given_amount_eur = 100'000;
+  s.schemes[0].max_wait_days = 1;
+  const TrafficPlan plan = generate_traffic(s, 0);
+  std::vector<TruckOutcome> outcomes;
+  const SchemeRunResult run = run_scheme(s, s.schemes[0], plan,
+                                         size_guarantees(s, s.schemes[0], plan), nullptr,
+                                         &outcomes);
+  ASSERT_EQ(outcomes.size(), plan.trucks.size());
+  const int64_t window_from = s.warmup_days * sim_day_s;
+  double refused = 0, delayed = 0;
+  for (const TruckOutcome& o : outcomes) {
+    const Truck& t = plan.trucks[o.truck];
+    if (o.refused) {
+      EXPECT_EQ(o.departed_s, -1);
+      EXPECT_EQ(o.arrived_s, -1);
+      EXPECT_EQ(o.waited_s, int64_t{sim_day_s});  // Exactly the longest wait allowed.
+    } else {
+      // One guarantee, one wait at departure: departure is readiness plus the wait.
+      EXPECT_EQ(o.departed_s, t.ready_s + o.waited_s);
+      EXPECT_GE(o.arrived_s, o.departed_s);
+    }
+    if (t.ready_s >= window_from) {
+      refused += o.refused ? 1 : 0;
+      delayed += o.waited_s > 0 ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(refused, metric(run, "refused"));
+  EXPECT_EQ(delayed, metric(run, "delayed"));
+  EXPECT_GT(refused, 0);
+  const std::string csv = outcome_log_csv(s, plan, outcomes);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), std::ptrdiff_t(plan.trucks.size() + 1));
+  EXPECT_EQ(csv.rfind("truck,corridor,principal,ready_s,departed_s,waited_s,refused,", 0), 0u);
+  EXPECT_EQ(outcome_log_file_name(3, "tir like"), "events_r3_tir_like.csv");
 }
 
 // Three countries, real goods, incidents frequent enough to claim: every scheme's ledger agrees
