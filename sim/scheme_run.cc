@@ -694,16 +694,19 @@ class Engine {
       delayed += ts.waited_s > 0 ? 1 : 0;
       c.delayed += ts.waited_s > 0 ? 1 : 0;
       wait_h.add(double(ts.waited_s) / sim_hour_s);
+      // Value of time: the goods' days from readiness to arrival; a refused truck's goods
+      // still waited for cover before it gave up.
+      double days = ts.refused ? double(ts.waited_s) / sim_day_s : 0;
       if (ts.arrived_s >= 0 && !ts.refused) {
         arrived += 1;
-        const double days = double(ts.arrived_s - t.ready_s) / sim_day_s;
+        days = double(ts.arrived_s - t.ready_s) / sim_day_s;
         r->transit_days.push_back(days);
         c.transit_days.push_back(days);
-        const double cost = double(t.value_cents) / 100 *
-                            s_.costs.value_of_time_percent_per_day / 100 * days;
-        value_of_time += cost;
-        c.value_of_time += cost;
       }
+      const double cost =
+          double(t.value_cents) / 100 * s_.costs.value_of_time_percent_per_day / 100 * days;
+      value_of_time += cost;
+      c.value_of_time += cost;
     }
     std::vector<double> hourly = cover_.hourly();
     std::sort(hourly.begin(), hourly.end());
