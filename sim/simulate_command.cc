@@ -15,7 +15,7 @@
 #include "sim/scenario_file.h"
 #include "sim/simulate_args.h"
 #include "sim/summary.h"
-#include "sim/sweep.h"
+#include "sim/sweep_command.h"
 
 namespace kervan {
 

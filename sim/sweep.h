@@ -120,7 +120,3 @@ std::vector<Series> series_of(const std::vector<std::string>& schemes);
 
 }  // namespace sweep_detail
 }  // namespace kervan
-
-// Last, for the callers that include this header for the whole of the sweeps: the outputs'
-// header includes this one for the results it writes (#pragma once ends the cycle).
-#include "sim/sweep_output.h"

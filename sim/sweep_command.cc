@@ -8,7 +8,7 @@
 
 #include "core/int128.h"
 #include "sim/scenario_file.h"
-#include "sim/sweep.h"
+#include "sim/sweep_output.h"
 
 namespace kervan {
 

@@ -18,6 +18,8 @@
 #include "sim/scenario_echo.h"
 #include "sim/scenario_file.h"
 #include "sim/summary.h"
+#include "sim/sweep_command.h"
+#include "sim/sweep_output.h"
 
 namespace kervan {
 namespace {
