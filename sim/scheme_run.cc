@@ -651,9 +651,16 @@ class Engine {
     return size_t{t.id} * truck_countries_max + (leg == whole ? 0 : leg);
   }
 
+  // A hold ends: kept whole for the sizing pre-run, summed for Little's law in a run (in the
+  // same order either way, so the sums are the same bits).
   void end_hold(int64_t now, const Truck& t, uint8_t leg, int64_t amount) {
     const int64_t from = hold_start_[hold_index(t, leg)];
-    holds_.push_back(Hold{key_of(t, leg == whole ? 0 : leg), amount, from, now});
+    if (unlimited_) holds_.push_back(Hold{key_of(t, leg == whole ? 0 : leg), amount, from, now});
+    if (from >= window_from_ && from < window_to_) {
+      holds_started_ += 1;
+      held_s_ += double(now - from);
+      held_amount_eur_ += double(amount) / 100;
+    }
   }
 
   void change_cover(int64_t now, const Truck& t, uint8_t position, double delta_cents) {
@@ -768,14 +775,8 @@ class Engine {
     // which holds start in the window, W their mean holding time and D their mean amount (D
     // and W independent). Holds straddling the window's edges make the two differ a little;
     // the difference shrinks as the window grows.
-    uint64_t started = 0;
-    double held_s = 0, amount_eur = 0;
-    for (const Hold& h : holds_) {
-      if (h.from_s < window_from_ || h.from_s >= window_to_) continue;
-      started += 1;
-      held_s += double(h.to_s - h.from_s);
-      amount_eur += double(h.amount_cents) / 100;
-    }
+    const uint64_t started = holds_started_;
+    const double held_s = held_s_, amount_eur = held_amount_eur_;
     const double window_s = double(window_to_ - window_from_);
     const double predicted = started == 0 ? 0
                                           : double(started) / window_s *
@@ -871,7 +872,9 @@ class Engine {
   std::vector<double> claims_by_country_ = std::vector<double>(countries_.size(), 0);
   std::vector<double> claimed_eur_by_country_ = std::vector<double>(countries_.size(), 0);
   std::vector<double> uncovered_eur_by_country_ = std::vector<double>(countries_.size(), 0);
-  std::vector<Hold> holds_;
+  std::vector<Hold> holds_;  // Pre-run only.
+  uint64_t holds_started_ = 0;  // Holds started in the window, their time held and amounts.
+  double held_s_ = 0, held_amount_eur_ = 0;
   std::vector<double> claim_losses_;
   uint64_t released_ = 0, claims_ = 0, waiting_ = 0;
   uint32_t live_ = 0, peak_live_ = 0;
