@@ -230,24 +230,8 @@ bool Scenario::setup() {
 // The server as deployed, on loopback: CURVE with a fresh server key, the scenario's key
 // registered as the operator; the ledger store beside the transit store in path_.
 bool Scenario::start_server() {
-  ServerOptions options;
-  options.endpoint = "tcp://127.0.0.1:*";
-  options.store = StoreOptions{.path = path_ + "/ledger",
-                               .ledger = LedgerConfig{.accounts_max = 1024,
-                                                      .transfers_max = 1024,
-                                                      .failed_ids_max = 128,
-                                                      .hash_seed = 1},
-                               .journal_map_bytes_max = uint64_t{1} << 30,
-                               .checkpoint_map_bytes_max = uint64_t{1} << 30,
-                               .journal_ring_bytes = size_t{4} << 20,
-                               .log = [](std::string_view) {}};
-  options.transit = store_options_;
-  options.transit_clock_from_requests = true;
-  options.server_keys = generate_keypair();
   const KeyPair operator_keys = generate_keypair();
-  options.clients = {ClientEntry{operator_keys.public_z85,
-                                 Party{PartyId{1}, PartyRole::operator_, {}}}};
-  options.log = [](std::string_view) {};
+  const ServerOptions options = loopback_transit_server(path_, store_options_, operator_keys);
   if (const StoreStatus s = Server::open(options, &server_); !s.ok()) {
     std::fprintf(out_, "server: %s\n", s.to_string().c_str());
     return false;

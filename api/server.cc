@@ -47,6 +47,27 @@ struct PendingReply {
 
 }  // namespace
 
+ServerOptions loopback_transit_server(const std::string& folder, const TransitStoreOptions& transit,
+                                      const KeyPair& operator_keys) {
+  ServerOptions o;
+  o.endpoint = "tcp://127.0.0.1:*";
+  o.store = StoreOptions{.path = folder + "/ledger",
+                         .ledger = LedgerConfig{.accounts_max = 1024,
+                                                .transfers_max = 1024,
+                                                .failed_ids_max = 128,
+                                                .hash_seed = 1},
+                         .journal_map_bytes_max = uint64_t{1} << 30,
+                         .checkpoint_map_bytes_max = uint64_t{1} << 30,
+                         .journal_ring_bytes = size_t{4} << 20,
+                         .log = [](std::string_view) {}};
+  o.transit = transit;
+  o.transit_clock_from_requests = true;
+  o.server_keys = generate_keypair();
+  o.clients = {ClientEntry{operator_keys.public_z85, Party{PartyId{1}, PartyRole::operator_, {}}}};
+  o.log = [](std::string_view) {};
+  return o;
+}
+
 bool operation_allowed(PartyRole role, uint16_t operation) {
   switch (static_cast<Operation>(operation)) {
     case Operation::ping:

@@ -66,6 +66,13 @@ struct ServerCounters {
 };
 inline constexpr uint32_t server_counters_count = 10;
 
+// A server serving the transit domain as the main job's scenario and the simulator's server
+// port run one: on loopback (a free port), CURVE with a fresh server key pair, `operator_keys`
+// admitted as the operator (party 1), a small ledger store in <folder>/ledger beside `transit`,
+// business time taken from requests, and no log lines.
+ServerOptions loopback_transit_server(const std::string& folder, const TransitStoreOptions& transit,
+                                      const KeyPair& operator_keys);
+
 // What a party may do over the wire: ledger writes are the operator's (the transit domain's
 // own steps will carry their own checks); reads are the operator's and analysts'.
 bool operation_allowed(PartyRole role, uint16_t operation);

@@ -33,29 +33,16 @@ class ServerPort final : public LedgerPort {
       return false;
     }
     folder_ = pattern;
-    ServerOptions o;
-    o.endpoint = "tcp://127.0.0.1:*";
-    o.store = StoreOptions{.path = folder_ + "/ledger",
-                           .ledger = LedgerConfig{.accounts_max = 1024,
-                                                  .transfers_max = 1024,
-                                                  .failed_ids_max = 128,
-                                                  .hash_seed = 1},
-                           .journal_map_bytes_max = uint64_t{1} << 30,
-                           .checkpoint_map_bytes_max = uint64_t{1} << 30,
-                           .journal_ring_bytes = size_t{4} << 20,
-                           .log = [](std::string_view) {}};
-    o.transit = TransitStoreOptions{.path = folder_ + "/transit",
-                                    .config = config,
-                                    .journal_map_bytes_max = uint64_t{64} << 30,
-                                    .journal_ring_bytes = size_t{32} << 20,
-                                    .log = [](std::string_view) {}};
-    o.transit_clock_from_requests = true;
-    o.in_flight_max = options_.window;
-    o.server_keys = generate_keypair();
     const KeyPair operator_keys = generate_keypair();
-    o.clients = {ClientEntry{operator_keys.public_z85,
-                             Party{PartyId{1}, PartyRole::operator_, {}}}};
-    o.log = [](std::string_view) {};
+    ServerOptions o = loopback_transit_server(
+        folder_,
+        TransitStoreOptions{.path = folder_ + "/transit",
+                            .config = config,
+                            .journal_map_bytes_max = uint64_t{64} << 30,
+                            .journal_ring_bytes = size_t{32} << 20,
+                            .log = [](std::string_view) {}},
+        operator_keys);
+    o.in_flight_max = options_.window;
     if (const StoreStatus s = Server::open(o, &server_); !s.ok()) {
       *error = "server: " + s.to_string();
       return false;

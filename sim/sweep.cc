@@ -19,7 +19,8 @@
 
 namespace kervan {
 
-using sweep_detail::in_quotes;
+using toml_loading::quoted;
+
 using sweep_detail::metric_is_known;
 using sweep_detail::point_text;
 using sweep_detail::Series;
@@ -283,7 +284,7 @@ LoadErrorCode plan_sweep(const Scenario& base, const SweepSpec& spec, SamplingPl
   for (size_t m = 0; m < metrics.size(); ++m) {
     if (!metric_is_known(metrics[m])) {
       return plan_error(spec, LoadErrorCode::value_invalid, element("metrics", m), 0, 0,
-                        in_quotes(metrics[m]) + " is not a metric a sweep can summarize", error);
+                        quoted(metrics[m]) + " is not a metric a sweep can summarize", error);
     }
   }
   PlanError planned = PlanError::ok;

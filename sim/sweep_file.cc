@@ -15,11 +15,12 @@
 
 namespace kervan {
 
+using toml_loading::quoted;
+
 using sweep_detail::describe;
 using sweep_detail::Field;
 using sweep_detail::FieldInfo;
 using sweep_detail::format_number;
-using sweep_detail::in_quotes;
 using sweep_detail::known_metrics_text;
 using sweep_detail::known_paths;
 using sweep_detail::metric_is_known;
@@ -155,7 +156,7 @@ bool SweepLoader::load_header(const toml::table& root, SweepSpec* spec) {
     spec->method = SweepMethod::latin_hypercube;
   } else {
     return fail(LoadErrorCode::value_invalid, method->source(), "method",
-                in_quotes(text->get()) + " is not one of: grid, latin_hypercube");
+                quoted(text->get()) + " is not one of: grid, latin_hypercube");
   }
   const bool grid = spec->method == SweepMethod::grid;
   const std::string why = "only with method = \"latin_hypercube\"";
@@ -191,13 +192,13 @@ bool SweepLoader::load_metrics(const toml::table& root, SweepSpec* spec) {
     }
     if (!metric_is_known(name->get())) {
       return fail(LoadErrorCode::value_invalid, item.source(), path,
-                  in_quotes(name->get()) + " is not a metric a sweep can summarize (known: " +
+                  quoted(name->get()) + " is not a metric a sweep can summarize (known: " +
                       known_metrics_text() + ")");
     }
     for (size_t j = 0; j < spec->metrics.size(); ++j) {
       if (spec->metrics[j] == name->get()) {
         return fail(LoadErrorCode::duplicate, item.source(), path,
-                    in_quotes(name->get()) + " is also " + element("metrics", j));
+                    quoted(name->get()) + " is also " + element("metrics", j));
       }
     }
     spec->metrics.push_back(name->get());
@@ -221,7 +222,7 @@ bool SweepLoader::load_parameter(const toml::table& table, const std::string& pa
   ParsedPath parsed;
   if (!parse_path(text->get(), &parsed)) {
     return fail(LoadErrorCode::value_invalid, path_node->source(), path_path,
-                in_quotes(text->get()) + " is not a parameter path (known: " + known_paths() + ")");
+                quoted(text->get()) + " is not a parameter path (known: " + known_paths() + ")");
   }
   parameter->path = text->get();
   parameter->line = path_node->source().begin.line;
@@ -302,7 +303,7 @@ bool SweepLoader::check_across(const toml::array& array, const SweepSpec& spec) 
     for (size_t j = 0; j < i; ++j) {
       if (spec.parameters[j].path == parameter.path) {
         return fail(LoadErrorCode::duplicate, path_node.source(), path,
-                    in_quotes(parameter.path) + " is also the path of " + element("parameters", j));
+                    quoted(parameter.path) + " is also the path of " + element("parameters", j));
       }
     }
     ParsedPath parsed;

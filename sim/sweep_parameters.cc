@@ -2,6 +2,8 @@
 // scenario file's ranges, and applying a value to a Scenario, every check before the first change.
 #include "sim/sweep_parameters.h"
 
+#include "ledger/transit/toml_loading.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -15,12 +17,13 @@
 
 namespace kervan {
 
+using toml_loading::quoted;
+
 using sweep_detail::Collection;
 using sweep_detail::describe;
 using sweep_detail::Field;
 using sweep_detail::FieldInfo;
 using sweep_detail::format_number;
-using sweep_detail::in_quotes;
 using sweep_detail::known_paths;
 using sweep_detail::parse_path;
 using sweep_detail::ParsedPath;
@@ -162,15 +165,6 @@ std::string describe(const Range& range) {
   return text;
 }
 
-std::string in_quotes(std::string_view text) {
-  std::string result;
-  result.reserve(text.size() + 2);
-  result += '"';
-  result += text;
-  result += '"';
-  return result;
-}
-
 std::string known_paths() {
   std::string text;
   for (const FieldInfo& info : field_table) {
@@ -245,10 +239,10 @@ ParameterError name_unknown(const std::vector<Item>& items, const ParsedPath& pa
                             std::string* error) {
   std::string message = "the scenario has no ";
   message += collection_name(parsed.info->collection);
-  message += " element named " + in_quotes(parsed.name) + " (it has: ";
+  message += " element named " + quoted(parsed.name) + " (it has: ";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i != 0) message += ", ";
-    message += in_quotes(items[i].name);
+    message += quoted(items[i].name);
   }
   message += ")";
   return fail(ParameterError::name_unknown, std::move(message), error);
@@ -282,7 +276,7 @@ ParameterError apply_global(Scenario* s, const FieldInfo& info, double value, st
         if (corridor.movements_per_day * value > scenario_movements_per_day_max) {
           return fail(ParameterError::value_out_of_range,
                       "traffic_factor = " + format_number(value) + " gives corridor " +
-                          in_quotes(corridor.name) + " more than " +
+                          quoted(corridor.name) + " more than " +
                           format_number(scenario_movements_per_day_max) + " movements a day",
                       error);
         }
@@ -363,7 +357,7 @@ ParameterError apply_scheme(Scheme* scheme, const FieldInfo& info, double value,
   }
   if (why != nullptr) {
     return fail(ParameterError::field_not_applicable,
-                "scheme " + in_quotes(scheme->name) + " " + why, error);
+                "scheme " + quoted(scheme->name) + " " + why, error);
   }
   switch (info.field) {
     case Field::premium:
@@ -450,7 +444,7 @@ ParameterError apply_parameter(Scenario* scenario, std::string_view path, double
   ParsedPath parsed;
   if (!parse_path(path, &parsed)) {
     return fail(ParameterError::path_unknown,
-                in_quotes(path) + " is not a parameter path (known: " + known_paths() + ")", error);
+                quoted(path) + " is not a parameter path (known: " + known_paths() + ")", error);
   }
   const ParameterError checked = check_value(*parsed.info, path, value, error);
   if (checked != ParameterError::ok) return checked;
