@@ -161,8 +161,6 @@ std::string format_number(double x);
 std::string display_number(double x);
 // "[0, 1)": open ends in parentheses.
 std::string describe(const Range& range);
-// The text in double quotes, as it is (no escaping).
-std::string in_quotes(std::string_view text);
 // Every path, comma-separated, a collection's as "risk_classes[<name>].share".
 std::string known_paths();
 // "(a = 1, b = 0.25)": a point's values, exact (for errors) or for display (progress).
