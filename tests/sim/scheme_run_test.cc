@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "sim/level_tracker.h"
 #include "sim/outcome_log.h"
 #include "sim/runner.h"
 #include "sim/summary.h"
@@ -69,6 +70,26 @@ Scenario textbook(double per_day, double lag_days, int64_t horizon_days) {
   EXPECT_EQ(load_default_reference_data(&s.reference, &error), LoadErrorCode::ok);
   s.reference_source = "embedded:carec";
   return s;
+}
+
+// The level tracker behind every cover measure: integral, daily means, peak and hour marks
+// within the window only.
+TEST(LevelTracker, MeasuresTheLevelWithinItsWindowOnly) {
+  LevelTracker level(sim_day_s, 3 * sim_day_s);  // Days 1 and 2.
+  level.set(0, 100);                  // Before the window: not counted, but held into it.
+  level.set(sim_day_s + sim_day_s / 2, 300);  // Midway through day 1.
+  level.set(2 * sim_day_s, 0);
+  level.set(5 * sim_day_s, 1'000);    // After the window: ignored.
+  level.finish();
+  EXPECT_DOUBLE_EQ(level.mean(), (100 * 0.5 + 300 * 0.5 + 0) / 2);
+  ASSERT_EQ(level.daily_means().size(), 2u);
+  EXPECT_DOUBLE_EQ(level.daily_means()[0], 200);
+  EXPECT_DOUBLE_EQ(level.daily_means()[1], 0);
+  EXPECT_DOUBLE_EQ(level.peak(), 300);
+  ASSERT_EQ(level.hourly().size(), 48u);
+  EXPECT_DOUBLE_EQ(level.hourly()[0], 100);
+  EXPECT_DOUBLE_EQ(level.hourly()[12], 300);
+  EXPECT_DOUBLE_EQ(level.hourly()[24], 0);
 }
 
 // Simulation.md check 1: lambda = 2 a day, W = 5 days, D = EUR 10,000: a mean stock of
