@@ -81,7 +81,6 @@ struct TruckState {
   int64_t waited_s = 0;
   uint32_t wait_ticket = 0;  // Tells a stale give_up from the current wait.
   bool refused = false;
-  bool released_any = false;
   int64_t departed_s = -1;
   int64_t arrived_s = -1;
   int64_t claimed_s = -1;
@@ -358,7 +357,6 @@ class Engine {
     ts.wait_from = now;
     ts.wait_ticket += 1;
     g.waiting.push_back({t.id, ts.wait_ticket});
-    waiting_ += 1;
     schedule(now + static_cast<int64_t>(scheme_.max_wait_days * double(sim_day_s)), t.id,
              EventKind::give_up, leg, ts.wait_ticket);
   }
@@ -377,7 +375,6 @@ class Engine {
     TruckState& ts = trucks_[t.id];
     if (ts.wait_from < 0 || static_cast<uint16_t>(ts.wait_ticket) != ticket) return;  // Served.
     GuaranteeState& g = guarantees_[key_of(t, leg == whole ? 0 : leg)];
-    waiting_ -= 1;
     ts.waited_s += now - ts.wait_from;
     ts.wait_from = -1;
     ts.wait_ticket += 1;  // Its queue entry is now stale.
@@ -398,7 +395,6 @@ class Engine {
       const uint8_t leg = is_national(scheme_) ? leg_waiting_[head.id] : whole;
       if (!fits(g, amount_of(head, leg == whole ? 0 : leg))) return;
       g.waiting.pop_front();
-      waiting_ -= 1;
       hs.waited_s += now - hs.wait_from;
       hs.wait_from = -1;
       hs.wait_ticket += 1;
@@ -415,8 +411,7 @@ class Engine {
     const int64_t amount = amount_of(t, position);
     g.reserved_cents += amount;
     change_cover(now, t, position, double(amount));
-    if (!trucks_[t.id].released_any) trucks_[t.id].departed_s = now;
-    trucks_[t.id].released_any = true;
+    if (trucks_[t.id].departed_s < 0) trucks_[t.id].departed_s = now;
     if (t.ready_s >= window_from_) released_ += 1;
     live_ += 1;
     peak_live_ = std::max(peak_live_, live_);
@@ -820,7 +815,7 @@ class Engine {
   uint64_t holds_started_ = 0;  // Holds started in the window, their time held and amounts.
   double held_s_ = 0, held_amount_eur_ = 0;
   std::vector<double> claim_losses_;
-  uint64_t released_ = 0, claims_ = 0, waiting_ = 0;
+  uint64_t released_ = 0, claims_ = 0;
   uint32_t live_ = 0, peak_live_ = 0;
   uint64_t ledger_movements_ = 0;
   double capacity_cents_ = 0, cost_cents_ = 0;
