@@ -945,16 +945,7 @@ bool Loader::check_unique_names(const toml::array& array, const std::string& pat
 
 LoadErrorCode load_text(std::string_view text, std::string_view source_name, Scenario* out,
                         LoadError* error) {
-  toml::parse_result parsed;
-  if (!toml_loading::parse(text, source_name, &parsed, error)) return error->code;
-  Scenario scenario;
-  Loader loader(source_name, error);
-  if (!loader.load(parsed.table(), &scenario)) {
-    KERVAN_ASSERT(error->code != LoadErrorCode::ok);
-    return error->code;
-  }
-  *out = std::move(scenario);
-  return LoadErrorCode::ok;
+  return toml_loading::read_document<Loader>(text, source_name, Scenario(), out, error);
 }
 
 }  // namespace

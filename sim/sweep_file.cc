@@ -333,17 +333,9 @@ bool SweepLoader::check_across(const toml::array& array, const SweepSpec& spec) 
 
 LoadErrorCode load_sweep(std::string_view text, std::string_view source_name, SweepSpec* out,
                          LoadError* error) {
-  toml::parse_result parsed;
-  if (!toml_loading::parse(text, source_name, &parsed, error)) return error->code;
   SweepSpec spec;
   spec.source = source_name;
-  SweepLoader loader(source_name, error);
-  if (!loader.load(parsed.table(), &spec)) {
-    KERVAN_ASSERT(error->code != LoadErrorCode::ok);
-    return error->code;
-  }
-  *out = std::move(spec);
-  return LoadErrorCode::ok;
+  return toml_loading::read_document<SweepLoader>(text, source_name, std::move(spec), out, error);
 }
 
 }  // namespace

@@ -556,16 +556,7 @@ bool Loader::load_offices(const toml::node& node, const std::string& path, Party
 
 LoadErrorCode load_text(std::string_view text, std::string_view source_name, ReferenceData* out,
                         LoadError* error) {
-  toml::parse_result parsed;
-  if (!toml_loading::parse(text, source_name, &parsed, error)) return error->code;
-  ReferenceData data;
-  Loader loader(source_name, error);
-  if (!loader.load(parsed.table(), &data)) {
-    KERVAN_ASSERT(error->code != LoadErrorCode::ok);
-    return error->code;
-  }
-  *out = std::move(data);
-  return LoadErrorCode::ok;
+  return toml_loading::read_document<Loader>(text, source_name, ReferenceData(), out, error);
 }
 
 }  // namespace

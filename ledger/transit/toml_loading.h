@@ -20,6 +20,9 @@
 #include <new>
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "core/assert.h"
 
 #include "ledger/transit/reference_data.h"
 
@@ -44,6 +47,23 @@ std::string quoted(std::string_view text);
 // Fills *error for a failure of the file as a whole (no position, no path); returns `code`.
 LoadErrorCode whole_file_error(LoadErrorCode code, std::string_view source, std::string message,
                                LoadError* error);
+
+// Parses `text` and reads it with a `Reader` (made from the source name and `error`, with
+// `bool load(const toml::table&, Out*)`) into `fresh`, which goes to *out only when read whole:
+// on any error *out is unchanged.
+template <typename Reader, typename Out>
+LoadErrorCode read_document(std::string_view text, std::string_view source_name, Out fresh,
+                            Out* out, LoadError* error) {
+  toml::parse_result parsed;
+  if (!parse(text, source_name, &parsed, error)) return error->code;
+  Reader reader(source_name, error);
+  if (!reader.load(parsed.table(), &fresh)) {
+    KERVAN_ASSERT(error->code != LoadErrorCode::ok);
+    return error->code;
+  }
+  *out = std::move(fresh);
+  return LoadErrorCode::ok;
+}
 
 // Runs `load` (returning a LoadErrorCode), turning an exception (out of memory, inside toml++ or
 // the standard library) into `internal` with *error filled: the loaders' entry points are
