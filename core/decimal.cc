@@ -5,6 +5,8 @@
 #include <boost/multiprecision/cpp_int.hpp>
 #include <numeric>
 
+#include "core/scaled_ratio.h"
+
 namespace kervan {
 namespace {
 
@@ -20,8 +22,8 @@ constexpr unsigned pow10_bits(unsigned n) {
 }
 constexpr unsigned pow10_exponent_max = decimal_scale_max + currency_exponent_max + 2;
 static_assert(pow10_bits(pow10_exponent_max) < wide_bits);
-// scale_amount(): |minor| x |mantissa| x 10^target_exponent.
-static_assert(2 * magnitude_bits + pow10_bits(currency_exponent_max) < wide_bits);
+// scale_amount(): scaled_ratio() with exponents within its maximum.
+static_assert(pow10_exponent_max <= scaled_ratio_exponent_max);
 // split(): |total| x weight, where weight = mantissa x 10^(scale difference), and the sum of
 // all weights. Share indices are sorted as uint8_t.
 constexpr unsigned shares_bits = 6;
@@ -31,11 +33,6 @@ static_assert(magnitude_bits + weight_bits + shares_bits < wide_bits);
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
-}
-
-u128 magnitude_of(i128 value) {
-  const u128 bits = static_cast<u128>(value);
-  return value < 0 ? u128{0} - bits : bits;
 }
 
 Wide to_wide(u128 value) {
@@ -52,15 +49,6 @@ u128 to_u128(const Wide& value) {
   const Wide high = value >> 64;
   const Wide low = value & mask;
   return make_u128(high.convert_to<uint64_t>(), low.convert_to<uint64_t>());
-}
-
-// The i128 with this magnitude and sign, or false if it does not fit.
-bool to_signed(const Wide& magnitude, bool negative, i128* out) {
-  const u128 magnitude_max = static_cast<u128>(i128_max) + (negative ? 1 : 0);
-  if (magnitude > to_wide(magnitude_max)) return false;
-  const u128 bits = to_u128(magnitude);
-  *out = static_cast<i128>(negative ? u128{0} - bits : bits);
-  return true;
 }
 
 Wide pow10(unsigned exponent) {
@@ -81,29 +69,15 @@ void divide(const Wide& numerator, const Wide& denominator, Wide* quotient, Wide
   }
 }
 
-// numerator / denominator rounded to the nearest integer, ties to even.
-// REQUIRES: denominator > 0.
-Wide divide_half_even(const Wide& numerator, const Wide& denominator) {
-  Wide quotient;
-  Wide remainder;
-  divide(numerator, denominator, &quotient, &remainder);
-  const Wide twice_remainder = remainder * 2u;
-  const bool quotient_odd = boost::multiprecision::bit_test(quotient, 0);
-  if (twice_remainder > denominator || (twice_remainder == denominator && quotient_odd)) {
-    quotient += 1u;
-  }
-  return quotient;
-}
-
 // *out = amount.minor x factor x 10^up / 10^down, rounded half-even, in currency `target`.
 MoneyError scale_amount(Amount amount, i128 factor, unsigned up, unsigned down, Currency target,
                         Amount* out) {
-  const Wide numerator =
-      to_wide(magnitude_of(amount.minor())) * to_wide(magnitude_of(factor)) * pow10(up);
-  const Wide rounded = divide_half_even(numerator, pow10(down));
   const bool negative = (amount.minor() < 0) != (factor < 0);
   i128 minor = 0;
-  if (!to_signed(rounded, negative, &minor)) return MoneyError::overflow;
+  if (!scaled_ratio(magnitude_of(amount.minor()), magnitude_of(factor), up, 1, down, negative,
+                    &minor)) {
+    return MoneyError::overflow;
+  }
   *out = Amount::from_minor(minor, target);
   return MoneyError::ok;
 }

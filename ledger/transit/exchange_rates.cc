@@ -1,67 +1,12 @@
 #include "ledger/transit/exchange_rates.h"
 
 #include <algorithm>
-#include <boost/multiprecision/cpp_int.hpp>
 #include <utility>
+
+#include "core/scaled_ratio.h"
 
 namespace kervan {
 namespace {
-
-// Fixed 512 bits, unchecked (never throws, never allocates), magnitudes only: half-even
-// rounding is symmetric, so the sign is applied at the end. Bounds below.
-using Wide = boost::multiprecision::uint512_t;
-
-// |minor| x target mantissa x 10^(source scale + target exponent) < 2^127 x 2^127 x 2^(4x33).
-static_assert(127 + 127 + 4 * (decimal_scale_max + currency_exponent_max) < 512);
-
-Wide to_wide(u128 value) {
-  Wide wide = u128_high(value);
-  wide <<= 64;
-  wide |= u128_low(value);
-  return wide;
-}
-
-u128 magnitude_of(i128 value) {
-  const u128 bits = static_cast<u128>(value);
-  return value < 0 ? u128{0} - bits : bits;
-}
-
-Wide pow10(unsigned exponent) {
-  KERVAN_ASSERT(exponent <= decimal_scale_max + currency_exponent_max);
-  Wide value = 1;
-  for (unsigned i = 0; i < exponent; ++i) value *= 10u;
-  return value;
-}
-
-// numerator / denominator rounded to the nearest integer, ties to even. Boost throws only for
-// a zero divisor, which the assertion rules out; a throw would be a bug, so it crashes.
-Wide divide_half_even(const Wide& numerator, const Wide& denominator) {
-  KERVAN_ASSERT(denominator != 0);
-  Wide quotient;
-  Wide remainder;
-  try {
-    boost::multiprecision::divide_qr(numerator, denominator, quotient, remainder);
-  } catch (...) {
-    KERVAN_UNREACHABLE();
-  }
-  const Wide twice_remainder = remainder * 2u;
-  if (twice_remainder > denominator ||
-      (twice_remainder == denominator && boost::multiprecision::bit_test(quotient, 0))) {
-    quotient += 1u;
-  }
-  return quotient;
-}
-
-// The i128 with this magnitude and sign, or false when it does not fit.
-bool to_signed(const Wide& magnitude, bool negative, i128* out) {
-  const u128 magnitude_max = static_cast<u128>(i128_max) + (negative ? 1 : 0);
-  if (magnitude > to_wide(magnitude_max)) return false;
-  const Wide mask = to_wide(UINT64_MAX);
-  const u128 bits = make_u128(((magnitude >> 64) & mask).convert_to<uint64_t>(),
-                              (magnitude & mask).convert_to<uint64_t>());
-  *out = static_cast<i128>(negative ? u128{0} - bits : bits);
-  return true;
-}
 
 bool entry_less(const RateEntry& a, const RateEntry& b) {
   if (a.currency != b.currency) return currency_numeric(a.currency) < currency_numeric(b.currency);
@@ -82,13 +27,14 @@ MoneyError convert_at_rates(Amount amount, Decimal source_per_base, Decimal targ
   }
   const unsigned source_exponent = currency_exponent(amount.currency());
   const unsigned target_exponent = currency_exponent(target);
-  const Wide numerator = to_wide(magnitude_of(amount.minor())) *
-                         to_wide(static_cast<u128>(target_per_base.mantissa())) *
-                         pow10(source_per_base.scale() + target_exponent);
-  const Wide denominator = to_wide(static_cast<u128>(source_per_base.mantissa())) *
-                           pow10(target_per_base.scale() + source_exponent);
+  // |minor| x target mantissa x 10^(source scale + target exponent) /
+  // (source mantissa x 10^(target scale + source exponent)).
+  static_assert(decimal_scale_max + currency_exponent_max <= scaled_ratio_exponent_max);
   i128 minor = 0;
-  if (!to_signed(divide_half_even(numerator, denominator), amount.minor() < 0, &minor)) {
+  if (!scaled_ratio(magnitude_of(amount.minor()), static_cast<u128>(target_per_base.mantissa()),
+                    source_per_base.scale() + target_exponent,
+                    static_cast<u128>(source_per_base.mantissa()),
+                    target_per_base.scale() + source_exponent, amount.minor() < 0, &minor)) {
     return MoneyError::overflow;
   }
   *out = Amount::from_minor(minor, target);
