@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -104,28 +105,38 @@ InvariantReport check_timestamps(const StateMachine& machine) {
         check_increasing(machine.failed_transfers(), "failed transfer", last)}) {
     if (!report.ok()) return report;
   }
+  // Each list increases (checked above), so a merge of the three sees every timestamp in
+  // order: two records share one exactly when the merge meets it twice. Linear, nothing copied.
+  // At equal timestamps the earlier list goes first, so a report names the records in a fixed
+  // order (account, transfer, failed transfer).
   struct Stamp {
-    uint64_t timestamp;
-    const char* kind;
-    u128 id;
+    uint64_t timestamp = 0;
+    size_t* cursor = nullptr;  // The list's position, advanced once this stamp is taken.
+    const char* kind = nullptr;
+    u128 id = 0;
   };
-  std::vector<Stamp> stamps;
-  stamps.reserve(machine.accounts().size() + machine.transfers().size() +
-                 machine.failed_transfers().size());
-  for (const Account& a : machine.accounts()) stamps.push_back({a.timestamp, "account", a.id});
-  for (const Transfer& t : machine.transfers()) stamps.push_back({t.timestamp, "transfer", t.id});
-  for (const FailedTransfer& f : machine.failed_transfers()) {
-    stamps.push_back({f.timestamp, "failed transfer", f.id});
-  }
-  // Stable: the message names the records in a fixed order (accounts, transfers, failures).
-  std::stable_sort(stamps.begin(), stamps.end(),
-                   [](const Stamp& a, const Stamp& b) { return a.timestamp < b.timestamp; });
-  for (size_t i = 1; i < stamps.size(); ++i) {
-    if (stamps[i - 1].timestamp != stamps[i].timestamp) continue;
-    return broken(Invariant::timestamps_not_distinct,
-                  std::string(stamps[i - 1].kind) + " " + text(stamps[i - 1].id) + " and " +
-                      stamps[i].kind + " " + text(stamps[i].id) + " share timestamp " +
-                      text(stamps[i].timestamp));
+  const std::span<const Account> accounts = machine.accounts();
+  const std::span<const Transfer> transfers = machine.transfers();
+  const std::span<const FailedTransfer> failed = machine.failed_transfers();
+  size_t a = 0, t = 0, f = 0;
+  std::optional<Stamp> previous;
+  while (a < accounts.size() || t < transfers.size() || f < failed.size()) {
+    Stamp next;
+    if (a < accounts.size()) next = {accounts[a].timestamp, &a, "account", accounts[a].id};
+    if (t < transfers.size() &&
+        (next.cursor == nullptr || transfers[t].timestamp < next.timestamp)) {
+      next = {transfers[t].timestamp, &t, "transfer", transfers[t].id};
+    }
+    if (f < failed.size() && (next.cursor == nullptr || failed[f].timestamp < next.timestamp)) {
+      next = {failed[f].timestamp, &f, "failed transfer", failed[f].id};
+    }
+    if (previous && previous->timestamp == next.timestamp) {
+      return broken(Invariant::timestamps_not_distinct,
+                    std::string(previous->kind) + " " + text(previous->id) + " and " + next.kind +
+                        " " + text(next.id) + " share timestamp " + text(next.timestamp));
+    }
+    *next.cursor += 1;
+    previous = next;
   }
   return {};
 }
