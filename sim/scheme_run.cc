@@ -5,12 +5,13 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
-#include <queue>
 
+#include "core/prefetch.h"
 #include "ledger/invariants.h"
 #include "ledger/transit/transit_ledger.h"
 #include "sim/ledger_port.h"
 #include "sim/level_tracker.h"
+#include "sim/radix_heap.h"
 #include "sim/statistics.h"
 
 namespace kervan {
@@ -48,6 +49,7 @@ enum class EventKind : uint8_t {
   discharge = 6,  // The cover of `leg` is released (arrival recorded, written off, archived).
   claim = 7,     // Enquiry then claim on the movement of `leg`.
   claim_paid = 8,
+  ready = 9,     // Ready to depart: joins from the plan and asks for its first cover.
 };
 
 // 16 bytes, so that the heap moves half as much memory: the time and the scheduling order in
@@ -61,7 +63,6 @@ struct Event {
   uint8_t leg;
   uint16_t ticket;  // give_up: the wait it ends (low 16 bits of the truck's wait ticket).
   int64_t t() const { return static_cast<int64_t>(key >> event_order_bits); }
-  friend bool operator>(const Event& a, const Event& b) { return a.key > b.key; }
 };
 static_assert(sizeof(Event) == 16);
 
@@ -309,24 +310,29 @@ class Engine {
                        static_cast<uint16_t>(ticket)});
   }
 
-  // The plan is in ready order, so trucks join from it directly: the heap holds only the events
-  // of trucks under way (tens of thousands, not the year's million), and stays in cache. At
-  // equal times a truck's ask comes before other events, as if scheduled first.
+  // The plan is in ready order, so trucks join from it one at a time: the queue holds the next
+  // truck to be ready and the events of trucks under way (tens of thousands, not the year's
+  // million). A truck's ready event has order 0, so at equal times it comes before every event
+  // scheduled (orders from 1), as if scheduled first; trucks ready at the same time join in plan
+  // order.
+  void join_from_plan(uint32_t truck) {
+    if (truck >= plan_.trucks.size()) return;
+    const int64_t t = plan_.trucks[truck].ready_s;
+    KERVAN_ASSERT(t >= 0 && t < (int64_t{1} << (64 - event_order_bits)));
+    events_.push(Event{uint64_t(t) << event_order_bits, truck, EventKind::ready, 0, 0});
+  }
+
   void simulate() {
-    size_t next_ready = 0;
-    const size_t trucks = plan_.trucks.size();
-    while (next_ready < trucks || !events_.empty()) {
-      if (next_ready < trucks &&
-          (events_.empty() || plan_.trucks[next_ready].ready_s <= events_.top().t())) {
-        const Truck& t = plan_.trucks[next_ready++];
-        ask(t.ready_s, t, is_national(scheme_) ? 0 : whole);
-        continue;
-      }
+    join_from_plan(0);
+    while (!events_.empty()) {
       const Event e = events_.top();
       const int64_t at = e.t();
       events_.pop();
+      if (e.kind == EventKind::ready) join_from_plan(e.truck + 1);
+      if (!events_.empty()) prefetch_truck(events_.peek().truck);
       const Truck& t = plan_.trucks[e.truck];
       switch (e.kind) {
+        case EventKind::ready: ask(at, t, is_national(scheme_) ? 0 : whole); break;
         case EventKind::ask: ask(at, t, e.leg); break;
         case EventKind::give_up: give_up(at, t, e.leg, e.ticket); break;
         case EventKind::border: at_border(at, t, e.leg); break;
@@ -337,6 +343,17 @@ class Engine {
         case EventKind::claim_paid: claim_paid(at, t, e.leg); break;
       }
     }
+  }
+
+  // The trucks of a year do not fit the cache, and the next event is known one event ahead:
+  // its truck's records load while this event is handled.
+  void prefetch_truck(uint32_t truck) const {
+    const char* plan = reinterpret_cast<const char*>(&plan_.trucks[truck]);
+    static_assert(sizeof(Truck) <= 4 * 64);
+    for (size_t line = 0; line < sizeof(Truck); line += 64) prefetch_for_read(plan + line);
+    prefetch_for_read(&trucks_[truck]);
+    prefetch_for_read(&hold_start_[size_t{truck} * truck_countries_max]);
+    prefetch_for_read(&mrn_offset_[truck]);
   }
 
   bool fits(const GuaranteeState& g, int64_t amount) const {
@@ -797,8 +814,11 @@ class Engine {
   std::vector<uint8_t> leg_waiting_ = std::vector<uint8_t>(plan_.trucks.size(), 0);
   std::vector<int64_t> hold_start_ =
       std::vector<int64_t>(plan_.trucks.size() * truck_countries_max, 0);
-  std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
-  uint64_t seq_ = 0;
+  struct EventKey {
+    uint64_t operator()(const Event& e) const { return e.key; }
+  };
+  RadixHeap<Event, EventKey> events_;
+  uint64_t seq_ = 1;  // Order 0 is the ready events'.
   std::string disagreement_;
   // Measures.
   LevelTracker cover_;

@@ -1,0 +1,93 @@
+#include "sim/radix_heap.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <queue>
+#include <random>
+#include <vector>
+
+namespace kervan {
+namespace {
+
+struct Item {
+  uint64_t key;
+  uint32_t payload;
+};
+struct KeyOfItem {
+  uint64_t operator()(const Item& item) const { return item.key; }
+};
+struct Greater {
+  bool operator()(const Item& a, const Item& b) const { return a.key > b.key; }
+};
+
+TEST(RadixHeap, PopsInKeyOrder) {
+  RadixHeap<Item, KeyOfItem> heap;
+  for (uint64_t key : {40u, 3u, 17u, 1u, 1000u, 5u}) heap.push({key, uint32_t(key)});
+  std::vector<uint64_t> popped;
+  while (!heap.empty()) {
+    popped.push_back(heap.top().key);
+    EXPECT_EQ(heap.top().payload, heap.top().key);
+    heap.pop();
+  }
+  EXPECT_EQ(popped, (std::vector<uint64_t>{1, 3, 5, 17, 40, 1000}));
+}
+
+TEST(RadixHeap, KeysAtTheEndsOfTheRange) {
+  RadixHeap<Item, KeyOfItem> heap;
+  heap.push({UINT64_MAX, 1});
+  heap.push({0, 2});
+  heap.push({uint64_t{1} << 63, 3});
+  EXPECT_EQ(heap.size(), 3u);
+  EXPECT_EQ(heap.top().payload, 2u);
+  heap.pop();
+  heap.push({0, 4});  // Equal to the last key popped: allowed.
+  EXPECT_EQ(heap.top().payload, 4u);
+  heap.pop();
+  EXPECT_EQ(heap.top().payload, 3u);
+  heap.pop();
+  EXPECT_EQ(heap.top().payload, 1u);
+  heap.pop();
+  EXPECT_TRUE(heap.empty());
+}
+
+// A discrete-event workload: each pop schedules zero to three later events, as the engine does
+// (unique keys: time in the high bits, a sequence number in the low). The same items must come
+// out in the same order as from a binary heap.
+TEST(RadixHeap, AgreesWithABinaryHeapOnAnEventWorkload) {
+  std::mt19937_64 random(7);
+  RadixHeap<Item, KeyOfItem> radix;
+  std::priority_queue<Item, std::vector<Item>, Greater> binary;
+  uint64_t sequence = 0;
+  auto schedule = [&](uint64_t time) {
+    const Item item{(time << 28) | sequence, uint32_t(sequence)};
+    sequence += 1;
+    radix.push(item);
+    binary.push(item);
+  };
+  for (int i = 0; i < 1000; ++i) schedule(random() % 100'000);
+  size_t popped = 0;
+  while (!binary.empty()) {
+    ASSERT_FALSE(radix.empty());
+    ASSERT_EQ(radix.size(), binary.size());
+    const Item expected = binary.top();
+    ASSERT_EQ(radix.top().key, expected.key) << popped;
+    ASSERT_EQ(radix.top().payload, expected.payload);
+    radix.pop();
+    binary.pop();
+    popped += 1;
+    const uint64_t now = expected.key >> 28;
+    if (sequence < 200'000) {
+      for (uint64_t k = random() % 4; k > 0; --k) {
+        // Mostly soon, sometimes far ahead, sometimes at the same time.
+        const uint64_t choice = random() % 10;
+        schedule(now + (choice == 0 ? 0 : choice < 8 ? random() % 1000 : random() % 10'000'000));
+      }
+    }
+  }
+  EXPECT_TRUE(radix.empty());
+  EXPECT_GT(popped, 100'000u);
+}
+
+}  // namespace
+}  // namespace kervan
