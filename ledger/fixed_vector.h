@@ -1,10 +1,6 @@
-// A vector with a capacity fixed at construction, for the state machine's tables. Its memory is
-// allocated once, 2 MiB-aligned, advised for transparent huge pages (random lookups in tables
-// of hundreds of MB otherwise pay a TLB miss each), and by default written once so that the
-// kernel commits every page at start-up instead of page-faulting in the commit path. A ledger
-// that lives for one simulation run may skip that (Prefault::no): its pages are then committed,
-// zeroed by the kernel, as they are first used, and making it costs nothing for the capacity it
-// never touches.
+// A vector with a capacity fixed at construction, for the state machine's tables. Its memory
+// comes from allocate_table (ledger/table_memory.h): allocated once, zeroed, huge-page aligned,
+// pre-faulted unless told not to (a ledger that lives for one simulation run: Prefault::no).
 #pragma once
 
 #include <cstddef>
@@ -13,17 +9,9 @@
 #include <type_traits>
 
 #include "core/assert.h"
+#include "ledger/table_memory.h"
 
 namespace kervan {
-
-enum class Prefault : bool { no = false, yes = true };
-
-// Allocates `bytes` zeroed, pre-faulted unless told not to; from 2 MiB up, huge-page aligned and
-// advised (mapped apart from the heap). Aborts when the memory cannot be had: capacities are
-// start-up configuration.
-[[nodiscard]] void* allocate_table(size_t bytes, Prefault prefault = Prefault::yes);
-void free_table(void* table, size_t bytes);
-[[nodiscard]] size_t table_bytes(size_t bytes);  // What allocate_table really reserves.
 
 template <typename T>
 class FixedVector {

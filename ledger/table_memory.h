@@ -1,0 +1,38 @@
+// Memory for the state machine's tables (FixedVector, IdTable): allocated once, zeroed,
+// 2 MiB-aligned and advised for transparent huge pages from 2 MiB up (random lookups in tables
+// of hundreds of MB otherwise pay a TLB miss each), and by default written once so that the
+// kernel commits every page at start-up instead of page-faulting in the commit path.
+//
+// A ledger that lives for one simulation run maps its tables lazily (Prefault::no): pages are
+// committed as first used. On this machine that first touch costs 1.2 s per GiB on 4 KiB pages
+// and 2.7 s per GiB on huge pages, against 0.1 s to zero a GiB already committed
+// (docs/performance.md). So large tables are not returned to the kernel when freed: they wait in
+// a process-wide cache (at most table_cache_bytes_max) for the next table, whose pages the
+// previous run already committed. A reused table is zeroed where it was committed; pages never
+// touched are still the kernel's zero pages.
+#pragma once
+
+#include <cstddef>
+
+namespace kervan {
+
+enum class Prefault : bool { no = false, yes = true };
+
+// Freed tables kept for reuse, at most (bytes mapped).
+inline constexpr size_t table_cache_bytes_max = size_t{8} << 30;
+
+// Allocates `bytes` zeroed, pre-faulted unless told not to; from 2 MiB up, huge-page aligned and
+// advised (mapped apart from the heap), taken from the cache when a table there is large enough.
+// Aborts when the memory cannot be had: capacities are start-up configuration. Thread-safe.
+[[nodiscard]] void* allocate_table(size_t bytes, Prefault prefault = Prefault::yes);
+// Frees a table of allocate_table(bytes): large ones go to the cache (the largest cached ones
+// are unmapped when it would exceed its maximum). Thread-safe.
+void free_table(void* table, size_t bytes);
+// What allocate_table reserves at least for `bytes`.
+[[nodiscard]] size_t table_bytes(size_t bytes);
+// Unmaps every cached table (tests; a process that is done simulating).
+void release_table_cache();
+// Bytes mapped in the cache now.
+[[nodiscard]] size_t table_cache_bytes();
+
+}  // namespace kervan
