@@ -142,7 +142,11 @@ class Country {
     return country_internal::is_iso_assigned(letters_[0], letters_[1]);
   }
 
-  friend constexpr bool operator==(const Country&, const Country&) = default;
+  // Written out: the defaulted comparison of the letter arrays compiled to a call to memcmp
+  // (GCC 12), 4 % of a simulator run spent comparing two bytes.
+  friend constexpr bool operator==(const Country& a, const Country& b) {
+    return a.letters_[0] == b.letters_[0] && a.letters_[1] == b.letters_[1];
+  }
   friend constexpr auto operator<=>(const Country&, const Country&) = default;
 
  private:

@@ -52,21 +52,22 @@ constexpr bool table_is_valid() {
 }
 static_assert(table_is_valid(), "sorted by numeric code, unique, upper-case codes");
 
-// The table entry for a numeric code, or nullptr. Binary search: at most 6 probes.
-const CurrencyInfo* find_numeric(uint16_t numeric) {
-  size_t low = 0;
-  size_t high = table.size();
-  while (low < high) {
-    const size_t middle = low + (high - low) / 2;
-    const uint16_t probe = currency_numeric(table[middle].currency);
-    if (probe == numeric) return &table[middle];
-    if (probe < numeric) {
-      low = middle + 1;
-    } else {
-      high = middle;
-    }
+// ISO numeric codes are three digits: a position in `table` plus one per code, 0 for none.
+// Every Amount asserts its currency is known, so this is one load, not a search.
+constexpr uint16_t numeric_codes = 1000;
+static_assert(currency_count < 255);
+constexpr std::array<uint8_t, numeric_codes> position_by_numeric = [] {
+  std::array<uint8_t, numeric_codes> positions{};
+  for (size_t i = 0; i < table.size(); ++i) {
+    positions[currency_numeric(table[i].currency)] = static_cast<uint8_t>(i + 1);
   }
-  return nullptr;
+  return positions;
+}();
+
+// The table entry for a numeric code, or nullptr.
+const CurrencyInfo* find_numeric(uint16_t numeric) {
+  if (numeric >= numeric_codes || position_by_numeric[numeric] == 0) return nullptr;
+  return &table[position_by_numeric[numeric] - 1u];
 }
 
 const CurrencyInfo& info_of(Currency currency) {
