@@ -242,7 +242,11 @@ class Engine {
     const uint32_t keys = uint32_t(guarantees_.size());
     const uint64_t movements = sizing_->ledger_movements;
     const uint64_t accounts = movements + keys + 64 * countries_.size() + 4096;
-    const uint64_t transfers = 3 * movements + 4 * uint64_t{keys} + 4096;
+    // Per movement a reservation and its release; a claim adds a draw to the receivable and
+    // a payment per reference (one here). Per guarantee its funding and amendments.
+    uint64_t incidents = 0;
+    for (const Truck& t : plan_.trucks) incidents += t.incident ? 1 : 0;
+    const uint64_t transfers = 2 * movements + 2 * incidents + 4 * uint64_t{keys} + 4096;
     KERVAN_ASSERT(accounts < UINT32_MAX && transfers < UINT32_MAX);
     const TransitConfig config{
         .parties_max = uint32_t(s_.principals + 2 * countries_.size() + 16),
