@@ -166,6 +166,89 @@ TEST(TransitArchive, AFinishedMovementLeavesTheTablesAndItsSlotIsReused) {
   EXPECT_TRUE(check_invariants(ledger.ledger()).ok());
 }
 
+// A slot reused by a smaller declaration keeps nothing of the previous one: goods lines and
+// itinerary countries past the new counts are back at their defaults, the progress fields
+// (claim, timestamps, history) start afresh, and replaying the new declaration is `exists`.
+TEST(TransitArchive, AReusedSlotHoldsNothingOfThePreviousMovement) {
+  constexpr PartyId op{1}, prov{2}, princ{3}, kz{4}, kg{5};
+  const uint64_t now = at(date(2026, 3, 2));
+  TransitLedger ledger{TransitConfig{
+      .parties_max = 8, .guarantees_max = 2, .movements_max = 1, .hash_seed = 1}};
+  for (const Party& p : {Party{op, PartyRole::operator_, {}},
+                         Party{prov, PartyRole::provider, Country::of("KZ")},
+                         Party{princ, PartyRole::principal, Country::of("KZ")},
+                         Party{kz, PartyRole::customs, Country::of("KZ")},
+                         Party{kg, PartyRole::customs, Country::of("KG")}}) {
+    ASSERT_EQ(ledger.register_party(now, p), TR::ok);
+  }
+  GuaranteeSpec g;
+  g.grn = make_grn(26, Country::of("KZ"), "REUSE0000001");
+  g.provider = prov;
+  g.principal = princ;
+  g.reference_amount = eur(10'000'00);
+  g.valid_from = date(2026, 1, 1);
+  g.valid_to = date(2026, 12, 31);
+  ASSERT_EQ(ledger.register_guarantee(now, prov, g), TR::ok);
+  Declaration big;
+  big.mrn = make_mrn(26, Country::of("KZ"), "REUSE0000001");
+  big.principal = princ;
+  big.itinerary_count = 2;
+  big.itinerary = {Country::of("KZ"), Country::of("KG")};
+  big.duties[0] = eur(1'000'00);
+  big.duties[1] = eur(2'000'00);
+  big.goods_count = 3;
+  for (size_t i = 0; i < 3; ++i) {
+    big.goods[i] = GoodsLine{.hs6 = 870323, .value = eur(int64_t(i + 1) * 1'000'00)};
+  }
+  big.time_limit_ns = now + 8 * day_ns;
+  big.references_count = 1;
+  big.references[0] = GuaranteeReference{
+      .grn = g.grn, .amount_concerned = eur(2'000'00), .access_code_valid = true};
+  ASSERT_EQ(ledger.declare_movement(now, princ, big), TR::ok);
+  ASSERT_EQ(ledger.release_movement(now, kz, big.mrn), TR::ok);
+  ASSERT_EQ(ledger.record_crossing(now + 1, kg, big.mrn, Country::of("KG")), TR::ok);
+  ASSERT_EQ(ledger.record_arrival(now + 2, kg, big.mrn), TR::ok);
+  ASSERT_EQ(ledger.write_off(now + 3, kz, big.mrn), TR::ok);
+  ASSERT_EQ(ledger.archive_movement(now + 4, op, big.mrn), TR::ok);
+
+  Declaration small;
+  small.mrn = make_mrn(26, Country::of("KZ"), "REUSE0000002");
+  small.principal = princ;
+  small.itinerary_count = 1;
+  small.itinerary[0] = Country::of("KZ");
+  small.duties[0] = eur(500'00);
+  small.goods_count = 1;
+  small.goods[0] = GoodsLine{.hs6 = 940360, .value = eur(700'00)};
+  small.time_limit_ns = now + 9 * day_ns;
+  small.references_count = 1;
+  small.references[0] = GuaranteeReference{
+      .grn = g.grn, .amount_concerned = eur(500'00), .access_code_valid = true};
+  ASSERT_EQ(ledger.declare_movement(now + 5, princ, small), TR::ok);
+  const Movement* m = ledger.movement(small.mrn);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m, &ledger.movements()[0]);  // The same slot.
+  EXPECT_EQ(m->number, 1u);
+  EXPECT_EQ(m->state, MovementState::declared);
+  EXPECT_EQ(m->declared_ns, now + 5);
+  EXPECT_EQ(m->released_ns, 0u);
+  EXPECT_EQ(m->arrived_ns, 0u);
+  EXPECT_EQ(m->crossings, 0u);
+  EXPECT_EQ(m->duties_released, 0u);
+  EXPECT_EQ(m->history_count, 1u);
+  EXPECT_EQ(m->history[0].event, MovementEvent::declared);
+  EXPECT_EQ(m->declaration.goods_count, 1u);
+  EXPECT_EQ(m->declaration.goods[0].hs6, 940360u);
+  for (size_t i = 1; i < goods_items_max; ++i) {
+    EXPECT_EQ(m->declaration.goods[i].hs6, 0u) << i;
+    EXPECT_EQ(m->declaration.goods[i].value.currency(), Currency::none) << i;
+  }
+  EXPECT_EQ(m->declaration.itinerary[1], Country());
+  EXPECT_EQ(m->declaration.duties[1].currency(), Currency::none);
+  EXPECT_EQ(ledger.declare_movement(now + 6, princ, small), TR::exists);  // A replay.
+  EXPECT_EQ(ledger.release_movement(now + 6, kz, small.mrn), TR::ok);
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(g.grn)).reserved, eur(500'00));
+}
+
 TEST_F(TransitSteps, RegistrationRefusals) {
   struct Case {
     const char* name;
