@@ -35,4 +35,22 @@ void release_table_cache();
 // Bytes mapped in the cache now.
 [[nodiscard]] size_t table_cache_bytes();
 
+// A std::vector allocator from table memory (Prefault::no): for the simulator's large per-run
+// arrays (a year's trucks, their states), which then sit on huge pages and are reused from run
+// to run instead of page-faulted afresh. Meant for vectors sized once: every reallocation of a
+// growing vector would leave its old table in the cache.
+template <typename T>
+struct TableAllocator {
+  using value_type = T;
+  TableAllocator() = default;
+  template <typename U>
+  explicit TableAllocator(const TableAllocator<U>& /*other*/) noexcept {}
+  [[nodiscard]] T* allocate(size_t count) {
+    static_assert(alignof(T) <= 64);
+    return static_cast<T*>(allocate_table(count * sizeof(T), Prefault::no));
+  }
+  void deallocate(T* table, size_t count) noexcept { free_table(table, count * sizeof(T)); }
+  friend bool operator==(const TableAllocator&, const TableAllocator&) = default;
+};
+
 }  // namespace kervan

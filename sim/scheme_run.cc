@@ -812,12 +812,14 @@ class Engine {
   std::unique_ptr<LedgerPort> port_;
   TransitCommand command_;
   std::vector<GuaranteeState> guarantees_;
-  std::vector<TruckState> trucks_;
-  std::vector<size_t> mrn_offset_;  // Per truck: its first MRN in mrns_.
-  std::vector<Mrn> mrns_;
-  std::vector<uint8_t> leg_waiting_ = std::vector<uint8_t>(plan_.trucks.size(), 0);
-  std::vector<int64_t> hold_start_ =
-      std::vector<int64_t>(plan_.trucks.size() * truck_countries_max, 0);
+  // Per truck or per leg: a year's worth, in table memory (huge pages, reused run to run).
+  template <typename T>
+  using PerTruck = std::vector<T, TableAllocator<T>>;
+  PerTruck<TruckState> trucks_;
+  PerTruck<size_t> mrn_offset_;  // Per truck: its first MRN in mrns_.
+  PerTruck<Mrn> mrns_;
+  PerTruck<uint8_t> leg_waiting_ = PerTruck<uint8_t>(plan_.trucks.size(), 0);
+  PerTruck<int64_t> hold_start_ = PerTruck<int64_t>(plan_.trucks.size() * truck_countries_max, 0);
   struct EventKey {
     uint64_t operator()(const Event& e) const { return e.key; }
   };

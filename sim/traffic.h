@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ledger/table_memory.h"
 #include "sim/scenario.h"
 
 namespace kervan {
@@ -47,7 +48,9 @@ struct Truck {
 
 struct TrafficPlan {
   uint32_t replication = 0;
-  std::vector<Truck> trucks;  // In ready order (ties by corridor, then draw order).
+  // In ready order (ties by corridor, then draw order). Table memory: huge pages, reused by
+  // the next replication's plan.
+  std::vector<Truck, TableAllocator<Truck>> trucks;
   int64_t end_s = 0;          // Warm-up plus horizon: no truck is ready at or after it.
   uint32_t skipped_no_tariff = 0;  // Trucks whose duties could not be computed (left out).
 };
