@@ -104,13 +104,14 @@ class Engine {
         cover_(window_from_, window_to_) {
     guarantees_.resize(guarantee_keys(s, scheme));
     trucks_.resize(plan.trucks.size());
-    mrn_offset_.resize(plan.trucks.size());
-    size_t legs = 0;
-    for (const Truck& t : plan.trucks) {
-      mrn_offset_[t.id] = legs;
-      legs += is_national(scheme) ? size_t{t.countries} : size_t{1};
+    if (is_national(scheme)) {
+      for (const Corridor& c : s.corridors) {
+        mrn_stride_ = std::max(mrn_stride_, static_cast<uint32_t>(c.countries.size()));
+      }
     }
-    if (sizing != nullptr && sizing->ledger_movements > 0) mrns_.resize(legs);
+    if (sizing != nullptr && sizing->ledger_movements > 0) {
+      mrns_.resize(plan.trucks.size() * size_t{mrn_stride_});
+    }
     corridor_cover_.assign(s.corridors.size(), LevelTracker(window_from_, window_to_));
     country_cover_.assign(countries_.size(), LevelTracker(window_from_, window_to_));
     corridor_level_.assign(s.corridors.size(), 0);
@@ -205,12 +206,14 @@ class Engine {
     std::snprintf(serial, sizeof serial, "G%011u", key);
     return make_grn(26, guarantee_country(key), std::string_view(serial, 12));
   }
-  // The MRN of a truck's movement for `leg`: made at release, then read from the cache.
-  const Mrn& mrn_of(const Truck& t, uint8_t leg) const {
-    return mrns_[mrn_offset_[t.id] + (leg == whole ? 0 : leg)];
+  // The MRN of a truck's movement for `leg`: made at release, then read from the cache (a
+  // slot per leg of the longest corridor, so that its place is known without a load).
+  size_t mrn_index(uint32_t truck, uint8_t leg) const {
+    return size_t{truck} * mrn_stride_ + (leg == whole ? 0 : leg);
   }
+  const Mrn& mrn_of(const Truck& t, uint8_t leg) const { return mrns_[mrn_index(t.id, leg)]; }
   const Mrn& make_mrn_of(const Truck& t, uint8_t leg) {
-    Mrn& slot = mrns_[mrn_offset_[t.id] + (leg == whole ? 0 : leg)];
+    Mrn& slot = mrns_[mrn_index(t.id, leg)];
     slot = new_mrn(t, leg);
     return slot;
   }
@@ -264,6 +267,7 @@ class Engine {
       port_ = make_in_process_port(config);
     }
     if (port_ == nullptr) return false;
+    local_ = port_->local();
     auto party = [&](PartyId id, PartyRole role, Country country) {
       command(TransitOperation::register_party, id).party = Party{id, role, country};
       send(0);
@@ -310,8 +314,8 @@ class Engine {
   void schedule(int64_t t, uint32_t truck, EventKind kind, uint8_t leg, uint32_t ticket = 0) {
     KERVAN_ASSERT(t >= 0 && t < (int64_t{1} << (64 - event_order_bits)));
     KERVAN_ASSERT(seq_ < (uint64_t{1} << event_order_bits));
-    events_.push(Event{(uint64_t(t) << event_order_bits) | seq_++, truck, kind, leg,
-                       static_cast<uint16_t>(ticket)});
+    enqueue(Event{(uint64_t(t) << event_order_bits) | seq_++, truck, kind, leg,
+                  static_cast<uint16_t>(ticket)});
   }
 
   // The plan is in ready order, so trucks join from it one at a time: the queue holds the next
@@ -323,17 +327,43 @@ class Engine {
     if (truck >= plan_.trucks.size()) return;
     const int64_t t = plan_.trucks[truck].ready_s;
     KERVAN_ASSERT(t >= 0 && t < (int64_t{1} << (64 - event_order_bits)));
-    events_.push(Event{uint64_t(t) << event_order_bits, truck, EventKind::ready, 0, 0});
+    enqueue(Event{uint64_t(t) << event_order_bits, truck, EventKind::ready, 0, 0});
+  }
+
+  // The next events are taken from the queue `lookahead` ahead of their turn, so that what they
+  // will read can be loaded in stages while earlier events are handled (a year's trucks and a
+  // run's ledger are far larger than the cache, and a miss costs some 200 ns here). An event
+  // scheduled before the last one taken goes into the window in order; the queue only ever
+  // receives keys from the last one taken on, as its monotone order requires. The order events
+  // are handled in is exactly the queue's.
+  static constexpr size_t lookahead = 3;
+
+  void enqueue(const Event& event) {
+    if (!window_.empty() && event.key < window_.back().key) {
+      const auto at = std::upper_bound(
+          window_.begin(), window_.end(), event,
+          [](const Event& a, const Event& b) { return a.key < b.key; });
+      window_.insert(at, event);
+      return;
+    }
+    events_.push(event);
   }
 
   void simulate() {
     join_from_plan(0);
-    while (!events_.empty()) {
-      const Event e = events_.top();
+    for (;;) {
+      while (window_.size() <= lookahead && !events_.empty()) {
+        window_.push_back(events_.top());
+        events_.pop();
+        prefetch_truck(window_.back());  // Stage 0: its truck's records.
+      }
+      if (window_.empty()) break;
+      const Event e = window_.front();
+      window_.pop_front();
+      if (window_.size() > 1) prefetch_movement(window_[1], 0);  // Its index bucket.
+      if (!window_.empty()) prefetch_movement(window_[0], 1);    // Its movement's record.
       const int64_t at = e.t();
-      events_.pop();
       if (e.kind == EventKind::ready) join_from_plan(e.truck + 1);
-      if (!events_.empty()) prefetch_truck(events_.peek().truck);
       const Truck& t = plan_.trucks[e.truck];
       switch (e.kind) {
         case EventKind::ready: ask(at, t, is_national(scheme_) ? 0 : whole); break;
@@ -349,15 +379,24 @@ class Engine {
     }
   }
 
-  // The trucks of a year do not fit the cache, and the next event is known one event ahead:
-  // its truck's records load while this event is handled.
-  void prefetch_truck(uint32_t truck) const {
-    const char* plan = reinterpret_cast<const char*>(&plan_.trucks[truck]);
+  void prefetch_truck(const Event& e) const {
+    const char* plan = reinterpret_cast<const char*>(&plan_.trucks[e.truck]);
     static_assert(sizeof(Truck) <= 4 * 64);
     for (size_t line = 0; line < sizeof(Truck); line += 64) prefetch_for_read(plan + line);
-    prefetch_for_read(&trucks_[truck]);
-    prefetch_for_read(&hold_start_[size_t{truck} * truck_countries_max]);
-    prefetch_for_read(&mrn_offset_[truck]);
+    prefetch_for_read(&trucks_[e.truck]);
+    prefetch_for_read(&hold_start_[size_t{e.truck} * truck_countries_max]);
+    if (!mrns_.empty()) prefetch_for_read(&mrns_[mrn_index(e.truck, e.leg)]);
+  }
+
+  // The ledger movement an event's steps name, when it already exists: a crossing (single
+  // guarantee schemes), a discharge, a claim, its payment.
+  void prefetch_movement(const Event& e, int stage) const {
+    if (local_ == nullptr) return;
+    const bool crossing = e.kind == EventKind::entered && !is_national(scheme_);
+    if (crossing || e.kind == EventKind::discharge || e.kind == EventKind::claim ||
+        e.kind == EventKind::claim_paid) {
+      local_->prefetch_movement(mrns_[mrn_index(e.truck, crossing ? whole : e.leg)], stage);
+    }
   }
 
   bool fits(const GuaranteeState& g, int64_t amount) const {
@@ -810,13 +849,14 @@ class Engine {
   uint64_t start_ns_ = 0;
   const LedgerPortFactory* port_factory_ = nullptr;
   std::unique_ptr<LedgerPort> port_;
+  const TransitLedger* local_ = nullptr;  // The port's ledger when in process: prefetch hints.
   TransitCommand command_;
   std::vector<GuaranteeState> guarantees_;
   // Per truck or per leg: a year's worth, in table memory (huge pages, reused run to run).
   template <typename T>
   using PerTruck = std::vector<T, TableAllocator<T>>;
   PerTruck<TruckState> trucks_;
-  PerTruck<size_t> mrn_offset_;  // Per truck: its first MRN in mrns_.
+  uint32_t mrn_stride_ = 1;  // MRN slots per truck: one, or national legs of the longest corridor.
   PerTruck<Mrn> mrns_;
   PerTruck<uint8_t> leg_waiting_ = PerTruck<uint8_t>(plan_.trucks.size(), 0);
   PerTruck<int64_t> hold_start_ = PerTruck<int64_t>(plan_.trucks.size() * truck_countries_max, 0);
@@ -824,6 +864,7 @@ class Engine {
     uint64_t operator()(const Event& e) const { return e.key; }
   };
   RadixHeap<Event, EventKey> events_;
+  std::deque<Event> window_;  // Taken from events_ ahead of their turn, in order.
   uint64_t seq_ = 1;  // Order 0 is the ready events'.
   std::string disagreement_;
   // Measures.

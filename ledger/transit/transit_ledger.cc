@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/assert.h"
+#include "core/prefetch.h"
 #include "ledger/transit/settlement.h"
 
 namespace kervan {
@@ -192,6 +193,29 @@ const Movement* TransitLedger::movement(const Mrn& mrn) const {
   if (mrn.empty()) return nullptr;
   const uint32_t index = movement_ids_.find(mrn_key(mrn));
   return index == IdTable::value_none ? nullptr : &movements_[index];
+}
+
+void TransitLedger::prefetch_movement(const Mrn& mrn, int stage) const {
+  if (mrn.empty()) return;
+  const u128 key = mrn_key(mrn);
+  if (stage == 0) {
+    movement_ids_.prefetch(key);
+    return;
+  }
+  const uint32_t index = movement_ids_.find(key);
+  if (index == IdTable::value_none) return;
+  // The MRN and itinerary, the first duties, the first reference, the progress fields and the
+  // history entries that follow them.
+  const Movement& m = movements_[index];
+  const auto* declaration = reinterpret_cast<const char*>(&m.declaration);
+  prefetch_for_read(declaration);
+  prefetch_for_read(declaration + 64);
+  prefetch_for_read(declaration + 128);
+  const auto* reference = reinterpret_cast<const char*>(&m.declaration.references[0]);
+  prefetch_for_read(reference);
+  prefetch_for_read(reference + sizeof(GuaranteeReference) - 1);
+  const auto* progress = reinterpret_cast<const char*>(&m.index);
+  for (size_t line = 0; line < 4 * 64; line += 64) prefetch_for_read(progress + line);
 }
 
 Movement* TransitLedger::find_movement(const Mrn& mrn) {

@@ -115,6 +115,11 @@ class TransitLedger {
   const Party* party(PartyId id) const;
   const Guarantee* guarantee(const Grn& grn) const;
   const Movement* movement(const Mrn& mrn) const;
+  // A hint from a caller that knows which movement its coming steps name (the simulator looks
+  // a few events ahead): stage 0 starts loading the movement's index bucket; stage 1, once that
+  // is cached, the lines of its record that steps read. Changes nothing; a wrong or stale guess
+  // costs only the loads.
+  void prefetch_movement(const Mrn& mrn, int stage) const;
   GuaranteeBalance balance(const Guarantee& guarantee) const;
   // At the edge, before a declaration's reference says access_code_valid: does `code` match one
   // of the guarantee's stored access codes? (Argon2id: tens of milliseconds.)

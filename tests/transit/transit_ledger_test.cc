@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "ledger/invariants.h"
 #include "ledger/transit/transit_queries.h"
 
@@ -247,6 +249,53 @@ TEST(TransitArchive, AReusedSlotHoldsNothingOfThePreviousMovement) {
   EXPECT_EQ(ledger.declare_movement(now + 6, princ, small), TR::exists);  // A replay.
   EXPECT_EQ(ledger.release_movement(now + 6, kz, small.mrn), TR::ok);
   EXPECT_EQ(ledger.balance(*ledger.guarantee(g.grn)).reserved, eur(500'00));
+}
+
+// The simulator's prefetch hint reads and changes nothing, whatever MRN it is given.
+TEST(TransitPrefetch, AHintForAnyMovementChangesNothing) {
+  constexpr PartyId op{1}, prov{2}, princ{3}, kz{4};
+  const uint64_t now = at(date(2026, 3, 2));
+  TransitLedger ledger{TransitConfig{
+      .parties_max = 8, .guarantees_max = 2, .movements_max = 4, .hash_seed = 1}};
+  for (const Party& p : {Party{op, PartyRole::operator_, {}},
+                         Party{prov, PartyRole::provider, Country::of("KZ")},
+                         Party{princ, PartyRole::principal, Country::of("KZ")},
+                         Party{kz, PartyRole::customs, Country::of("KZ")}}) {
+    ASSERT_EQ(ledger.register_party(now, p), TR::ok);
+  }
+  GuaranteeSpec g;
+  g.grn = make_grn(26, Country::of("KZ"), "HINT00000001");
+  g.provider = prov;
+  g.principal = princ;
+  g.reference_amount = eur(10'000'00);
+  g.valid_from = date(2026, 1, 1);
+  g.valid_to = date(2026, 12, 31);
+  ASSERT_EQ(ledger.register_guarantee(now, prov, g), TR::ok);
+  Declaration d;
+  d.mrn = make_mrn(26, Country::of("KZ"), "HINT00000001");
+  d.principal = princ;
+  d.itinerary_count = 1;
+  d.itinerary[0] = Country::of("KZ");
+  d.duties[0] = eur(1'000'00);
+  d.goods_count = 1;
+  d.goods[0] = GoodsLine{.hs6 = 870323, .value = eur(5'000'00)};
+  d.time_limit_ns = now + 8 * day_ns;
+  d.references_count = 1;
+  d.references[0] = GuaranteeReference{
+      .grn = g.grn, .amount_concerned = eur(1'000'00), .access_code_valid = true};
+  ASSERT_EQ(ledger.declare_movement(now, princ, d), TR::ok);
+  ASSERT_EQ(ledger.release_movement(now, kz, d.mrn), TR::ok);
+  const Movement before = *ledger.movement(d.mrn);
+  const Mrn unknown = make_mrn(26, Country::of("KZ"), "HINT00000002");
+  for (const Mrn& mrn : {d.mrn, unknown, Mrn()}) {
+    for (int stage : {0, 1}) ledger.prefetch_movement(mrn, stage);
+  }
+  const Movement* after = ledger.movement(d.mrn);
+  ASSERT_NE(after, nullptr);
+  EXPECT_EQ(std::memcmp(&before, after, sizeof(Movement)), 0);
+  EXPECT_EQ(ledger.movement(unknown), nullptr);
+  EXPECT_EQ(ledger.movements_live(), 1u);
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(g.grn)).reserved, eur(1'000'00));
 }
 
 TEST_F(TransitSteps, RegistrationRefusals) {
