@@ -72,6 +72,7 @@ struct GuaranteeState {
   int64_t drawn_cents = 0;
   bool unlimited = false;  // A waiver.
   bool registered = false;
+  Grn grn;  // Once registered (made once: every declaration names it).
   // Trucks waiting, first come first served, with the ticket of their wait: an entry whose
   // truck gave up (its ticket moved on) is skipped when it reaches the head.
   std::deque<std::pair<uint32_t, uint32_t>> waiting;
@@ -218,9 +219,17 @@ class Engine {
     return slot;
   }
   Mrn new_mrn(const Truck& t, uint8_t leg) const {
-    char serial[32];
-    std::snprintf(serial, sizeof serial, "%010u%02u", t.id % 1'000'000'000u,
-                  leg == whole ? 99u : uint32_t{leg} % 100);
+    // "%010u%02u" of the truck and the leg (99: the whole itinerary), written out: this runs
+    // for every movement.
+    char serial[12];
+    uint32_t number = t.id % 1'000'000'000u;
+    for (int i = 9; i >= 0; --i) {
+      serial[i] = static_cast<char>('0' + number % 10);
+      number /= 10;
+    }
+    const uint32_t leg_number = leg == whole ? 99u : uint32_t{leg} % 100;
+    serial[10] = static_cast<char>('0' + leg_number / 10);
+    serial[11] = static_cast<char>('0' + leg_number % 10);
     const Country departure = s_.corridors[t.corridor].countries[leg == whole ? 0 : leg];
     return make_mrn(26, departure, std::string_view(serial, 12));
   }
@@ -297,7 +306,8 @@ class Engine {
     capacity_cents_ += double(g.amount_cents);
     if (unlimited_) return;
     GuaranteeSpec spec;
-    spec.grn = grn_of(key);
+    g.grn = grn_of(key);
+    spec.grn = g.grn;
     spec.type = g.unlimited ? GuaranteeType::waiver : GuaranteeType::comprehensive;
     spec.provider = provider_of(key);
     spec.principal = PartyId{principal_base + t.principal};
@@ -498,7 +508,7 @@ class Engine {
       decl.time_limit_ns = ns(now + static_cast<int64_t>(s_.costs.time_limit_days * sim_day_s));
       decl.references_count = 1;
       decl.references[0] = GuaranteeReference{
-          .grn = grn_of(key), .amount_concerned = Amount::from_minor(amount, Currency::eur),
+          .grn = g.grn, .amount_concerned = Amount::from_minor(amount, Currency::eur),
           .access_code_valid = true, .leg = whole};
       send(now);
       command(TransitOperation::release_movement, customs_of(corridor.countries[first])).mrn =
