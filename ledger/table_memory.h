@@ -4,9 +4,9 @@
 // kernel commits every page at start-up instead of page-faulting in the commit path.
 //
 // A ledger that lives for one simulation run maps its tables lazily (Prefault::no): pages are
-// committed as first used. On this machine that first touch costs 1.2 s per GiB on 4 KiB pages
-// and 2.7 s per GiB on huge pages, against 0.1 s to zero a GiB already committed
-// (docs/performance.md). So large tables are not returned to the kernel when freed: they wait in
+// committed as first used. On this machine that first touch costs 0.5-2.7 s per GiB (more on
+// huge pages, most in a fresh process), against 0.1 s to zero a GiB already committed
+// (docs/performance.md "Memory"). So large tables are not returned to the kernel when freed: they wait in
 // a process-wide cache (at most table_cache_bytes_max) for the next table, whose pages the
 // previous run already committed. A reused table is zeroed where it was committed; pages never
 // touched are still the kernel's zero pages.
