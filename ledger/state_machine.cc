@@ -793,6 +793,24 @@ void StateMachine::prefetch_transfer(u128 id) const {
   prefetch_for_read(&pending_states_[index]);
 }
 
+void StateMachine::prefetch_account_ahead(u128 id, int stage) const {
+  if (id == 0) return;
+  if (stage == 0) {
+    account_ids_.prefetch(id);
+  } else {
+    prefetch_account(id);
+  }
+}
+
+void StateMachine::prefetch_transfer_ahead(u128 id, int stage) const {
+  if (id == 0) return;
+  if (stage == 0) {
+    transfer_ids_.prefetch(id);
+  } else {
+    prefetch_transfer(id);
+  }
+}
+
 uint32_t StateMachine::account_index(u128 id) const {
   return id == 0 ? index_none : account_ids_.find(id);
 }

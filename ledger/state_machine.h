@@ -153,6 +153,12 @@ class StateMachine {
   // The pending state of a transfer; not_pending for an unknown id.
   [[nodiscard]] PendingState pending_state(u128 transfer_id) const;
 
+  // Hints from a caller that knows which ids its coming batches name, ahead of them: stage 0
+  // starts loading an id's index bucket; stage 1, once that is cached, its record. They change
+  // nothing; an absent id costs only the loads.
+  void prefetch_account_ahead(u128 id, int stage) const;
+  void prefetch_transfer_ahead(u128 id, int stage) const;
+
   // Copies up to min(filter.limit, out.size()) matching transfers into `out`, returns the
   // count. An unknown account yields zero.
   [[nodiscard]] uint32_t get_account_transfers(const AccountTransfersFilter& filter,

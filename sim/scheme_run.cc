@@ -341,12 +341,13 @@ class Engine {
   }
 
   // The next events are taken from the queue `lookahead` ahead of their turn, so that what they
-  // will read can be loaded in stages while earlier events are handled (a year's trucks and a
+  // will read can be loaded in stages while earlier events are handled (the truck's records,
+  // then the ledger's four stages: TransitLedger::prefetch_movement) (a year's trucks and a
   // run's ledger are far larger than the cache, and a miss costs some 200 ns here). An event
   // scheduled before the last one taken goes into the window in order; the queue only ever
   // receives keys from the last one taken on, as its monotone order requires. The order events
   // are handled in is exactly the queue's.
-  static constexpr size_t lookahead = 3;
+  static constexpr size_t lookahead = TransitLedger::prefetch_stages + 1;
 
   void enqueue(const Event& event) {
     if (!window_.empty() && event.key < window_.back().key) {
@@ -370,8 +371,11 @@ class Engine {
       if (window_.empty()) break;
       const Event e = window_.front();
       window_.pop_front();
-      if (window_.size() > 1) prefetch_movement(window_[1], 0);  // Its index bucket.
-      if (!window_.empty()) prefetch_movement(window_[0], 1);    // Its movement's record.
+      // Stage k of the ledger's hints for the event k + 1 places before the last one taken
+      // (whose truck was prefetched as it was taken): the nearest gets the last stage.
+      for (size_t i = 0; i + 1 < window_.size() && i < TransitLedger::prefetch_stages; ++i) {
+        prefetch_movement(window_[i], TransitLedger::prefetch_stages - 1 - int(i));
+      }
       const int64_t at = e.t();
       if (e.kind == EventKind::ready) join_from_plan(e.truck + 1);
       const Truck& t = plan_.trucks[e.truck];

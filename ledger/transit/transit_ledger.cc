@@ -204,18 +204,33 @@ void TransitLedger::prefetch_movement(const Mrn& mrn, int stage) const {
   }
   const uint32_t index = movement_ids_.find(key);
   if (index == IdTable::value_none) return;
-  // The MRN and itinerary, the first duties, the first reference, the progress fields and the
-  // history entries that follow them.
   const Movement& m = movements_[index];
-  const auto* declaration = reinterpret_cast<const char*>(&m.declaration);
-  prefetch_for_read(declaration);
-  prefetch_for_read(declaration + 64);
-  prefetch_for_read(declaration + 128);
-  const auto* reference = reinterpret_cast<const char*>(&m.declaration.references[0]);
-  prefetch_for_read(reference);
-  prefetch_for_read(reference + sizeof(GuaranteeReference) - 1);
-  const auto* progress = reinterpret_cast<const char*>(&m.index);
-  for (size_t line = 0; line < 4 * 64; line += 64) prefetch_for_read(progress + line);
+  if (stage == 1) {
+    // The MRN and itinerary, the first duties, the first reference, the progress fields and
+    // the history entries that follow them.
+    const auto* declaration = reinterpret_cast<const char*>(&m.declaration);
+    prefetch_for_read(declaration);
+    prefetch_for_read(declaration + 64);
+    prefetch_for_read(declaration + 128);
+    const auto* reference = reinterpret_cast<const char*>(&m.declaration.references[0]);
+    prefetch_for_read(reference);
+    prefetch_for_read(reference + sizeof(GuaranteeReference) - 1);
+    const auto* progress = reinterpret_cast<const char*>(&m.index);
+    for (size_t line = 0; line < 4 * 64; line += 64) prefetch_for_read(progress + line);
+    return;
+  }
+  // What a discharge or a claim resolves: each reference's movement account and reservation,
+  // and the id the reservation's release will take.
+  const int core_stage = stage - 2;
+  for (uint32_t i = 0; i < m.declaration.references_count; ++i) {
+    ledger_->prefetch_account_ahead(movement_account(m.number, i), core_stage);
+    ledger_->prefetch_transfer_ahead(
+        transfer_id(TransferCode::reserve, m.number, m.release_attempts, i), core_stage);
+    if (core_stage == 0) {
+      ledger_->prefetch_transfer_ahead(
+          transfer_id(TransferCode::release_reservation, m.number, m.release_attempts, i), 0);
+    }
+  }
 }
 
 Movement* TransitLedger::find_movement(const Mrn& mrn) {

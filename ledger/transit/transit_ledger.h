@@ -116,9 +116,11 @@ class TransitLedger {
   const Guarantee* guarantee(const Grn& grn) const;
   const Movement* movement(const Mrn& mrn) const;
   // A hint from a caller that knows which movement its coming steps name (the simulator looks
-  // a few events ahead): stage 0 starts loading the movement's index bucket; stage 1, once that
-  // is cached, the lines of its record that steps read. Changes nothing; a wrong or stale guess
-  // costs only the loads.
+  // a few events ahead), one stage per call as the step comes nearer, each loading what the
+  // next needs: 0, the movement's index bucket; 1, the lines of its record that steps read;
+  // 2, the index buckets of its core accounts and reservations; 3, their records. Changes
+  // nothing; a wrong or stale guess costs only the loads.
+  static constexpr int prefetch_stages = 4;
   void prefetch_movement(const Mrn& mrn, int stage) const;
   GuaranteeBalance balance(const Guarantee& guarantee) const;
   // At the edge, before a declaration's reference says access_code_valid: does `code` match one

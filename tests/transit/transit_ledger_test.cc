@@ -288,7 +288,9 @@ TEST(TransitPrefetch, AHintForAnyMovementChangesNothing) {
   const Movement before = *ledger.movement(d.mrn);
   const Mrn unknown = make_mrn(26, Country::of("KZ"), "HINT00000002");
   for (const Mrn& mrn : {d.mrn, unknown, Mrn()}) {
-    for (int stage : {0, 1}) ledger.prefetch_movement(mrn, stage);
+    for (int stage = 0; stage < TransitLedger::prefetch_stages; ++stage) {
+      ledger.prefetch_movement(mrn, stage);
+    }
   }
   const Movement* after = ledger.movement(d.mrn);
   ASSERT_NE(after, nullptr);
