@@ -127,11 +127,73 @@ class Engine {
     }
   }
 
-  // The no-wait pre-run: unlimited cover, no ledger; collects the holds.
+  // The no-wait pre-run by simulation: unlimited cover, no ledger; collects the holds.
   std::vector<Hold> holds_without_waits() {
     unlimited_ = true;
     simulate();
     return holds_;
+  }
+
+  // The same holds (in another order) without simulating: with unlimited cover nobody waits,
+  // so each truck's timeline follows from its plan alone, by the same arithmetic as the events
+  // above. Counts ledger_movements_ and peak_live_ too (live: from release until discharged or
+  // the claim paid; at equal times, endings first).
+  std::vector<Hold> holds_from_timelines() {
+    std::vector<Hold> holds;
+    holds.reserve(plan_.trucks.size() * (is_national(scheme_) ? 3 : 1));
+    std::vector<std::pair<int64_t, int>> live;
+    live.reserve(holds.capacity() * 2);
+    const int64_t claim_after = static_cast<int64_t>(
+        (s_.costs.time_limit_days + s_.incidents.enquiry_after_days) * sim_day_s);
+    const int64_t paid_after =
+        static_cast<int64_t>(s_.incidents.claim_paid_after_days * sim_day_s);
+    for (const Truck& t : plan_.trucks) {
+      // Held from `from` for leg `position` until `to`; live until `live_to`.
+      auto hold = [&](uint8_t position, int64_t from, int64_t to, int64_t live_to) {
+        holds.push_back(Hold{key_of(t, position), amount_of(t, position), from, to});
+        live.push_back({from, +1});
+        live.push_back({live_to, -1});
+      };
+      if (!is_national(scheme_)) {
+        const int64_t from = t.ready_s;
+        if (t.incident) {
+          hold(0, from, from + claim_after, from + claim_after + paid_after);
+          continue;
+        }
+        int64_t at = from;
+        for (uint8_t i = 0;; ++i) {
+          at += t.drive_s[i];
+          if (i + 1 >= t.countries) break;
+          at = crossing_opens(t, i, at) + t.border_s[i];
+        }
+        const int64_t discharged = at + t.release_lag_s[t.countries - 1];
+        hold(0, from, discharged, discharged);
+        continue;
+      }
+      int64_t entered = t.ready_s;  // Into country `leg`: its movement released.
+      for (uint8_t leg = 0; leg < t.countries; ++leg) {
+        if (t.incident && leg == t.incident_at) {
+          hold(leg, entered, entered + claim_after, entered + claim_after + paid_after);
+          break;
+        }
+        const int64_t left = entered + t.drive_s[leg];
+        if (leg + 1 >= t.countries) {
+          hold(leg, entered, left + t.release_lag_s[leg], left + t.release_lag_s[leg]);
+          break;
+        }
+        const int64_t next = crossing_opens(t, leg, left) + t.border_s[leg];
+        hold(leg, entered, next + t.release_lag_s[leg], next + t.release_lag_s[leg]);
+        entered = next;
+      }
+    }
+    std::sort(live.begin(), live.end());
+    uint32_t open = 0;
+    for (const auto& [at, change] : live) {
+      open = change > 0 ? open + 1 : open - 1;
+      peak_live_ = std::max(peak_live_, open);
+    }
+    ledger_movements_ = holds.size();
+    return holds;
   }
 
   // What happened to each truck (after run()).
@@ -544,14 +606,20 @@ class Engine {
   }
 
   void at_border(int64_t now, const Truck& t, uint8_t i) {
-    // A closed crossing: wait until it opens.
-    int64_t t_open = now;
+    schedule(crossing_opens(t, i, now) + t.border_s[i], t.id, EventKind::entered,
+             uint8_t(i + 1));
+  }
+
+  // When crossing i lets a truck arriving at `now` start clearing: at once, or when the
+  // closure it arrived in ends.
+  int64_t crossing_opens(const Truck& t, uint8_t i, int64_t now) const {
+    int64_t open = now;
     for (const Closure& c : s_.corridors[t.corridor].crossings[i].closures) {
-      if (t_open >= c.from_day * sim_day_s && t_open < c.to_day * sim_day_s) {
-        t_open = c.to_day * sim_day_s;
+      if (open >= c.from_day * sim_day_s && open < c.to_day * sim_day_s) {
+        open = c.to_day * sim_day_s;
       }
     }
-    schedule(t_open + t.border_s[i], t.id, EventKind::entered, uint8_t(i + 1));
+    return open;
   }
 
   // Cleared the crossing into country i.
@@ -954,13 +1022,14 @@ uint32_t guarantee_keys(const Scenario& scenario, const Scheme& scheme) {
 }
 
 GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
-                                const TrafficPlan& plan) {
+                                const TrafficPlan& plan, PreRun pre_run) {
   GuaranteeSizing sizing;
   const uint32_t keys = guarantee_keys(scenario, scheme);
   sizing.amount_cents.assign(keys, 0);
   GuaranteeSizing unlimited = sizing;
   Engine pre(scenario, scheme, plan, &unlimited);
-  std::vector<Hold> holds = pre.holds_without_waits();
+  std::vector<Hold> holds = pre_run == PreRun::simulation ? pre.holds_without_waits()
+                                                          : pre.holds_from_timelines();
   sizing.peak_live_movements = pre.peak_live();
   sizing.ledger_movements = pre.ledger_movements();
   std::vector<std::vector<Hold>> by_key(keys);

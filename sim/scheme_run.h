@@ -72,8 +72,12 @@ struct SchemeRunResult {
 // Sizes the scheme's guarantees by its rule from a no-wait pre-run over the plan (reference
 // sizing: average amount x open movements statistic x factor, never below the largest single
 // amount), or to the given amount.
+// How that no-wait pre-run is done: from each truck's timeline, which needs no events since
+// nobody waits (the default, several times faster), or by simulating with unlimited cover (the
+// reference the tests hold the timelines to: the same amounts, bit for bit).
+enum class PreRun : uint8_t { timelines, simulation };
 GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
-                                const TrafficPlan& plan);
+                                const TrafficPlan& plan, PreRun pre_run = PreRun::timelines);
 
 // Runs the scheme over the plan through a ledger port: the factory's (a server, for a load
 // test), or an in-process transit ledger when it is null or empty. With `outcomes`, also what

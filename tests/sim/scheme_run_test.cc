@@ -12,6 +12,7 @@
 #include "sim/level_tracker.h"
 #include "sim/outcome_log.h"
 #include "sim/runner.h"
+#include "sim/scenario_file.h"
 #include "sim/summary.h"
 
 namespace kervan {
@@ -170,7 +171,9 @@ TEST(SchemeRun, TheEventLogSaysWhatHappenedToEachTruck) {
 
 // Three countries, real goods, incidents frequent enough to claim: every scheme's ledger agrees
 // with the simulator, and the national chain ties up more than one regional guarantee.
-TEST(SchemeRun, EverySchemeAgreesWithTheLedgerAndNationalTiesUpMore) {
+// Three countries, a closure at Khorgos, two cargo classes (one unclassifiable), two risk
+// classes with incidents, and the four schemes.
+Scenario three_countries() {
   Scenario s = textbook(6, 3, 365);
   s.warmup_days = 60;  // Longer than a claimed movement's hold (time limit + enquiry).
   s.principals = 5;
@@ -202,6 +205,11 @@ TEST(SchemeRun, EverySchemeAgreesWithTheLedgerAndNationalTiesUpMore) {
                Scheme{.name = "tir", .kind = SchemeKind::tir_like, .tir_cap_eur = 20'000},
                Scheme{.name = "comprehensive", .kind = SchemeKind::comprehensive,
                       .premium_percent = 0.5}};
+  return s;
+}
+
+TEST(SchemeRun, EverySchemeAgreesWithTheLedgerAndNationalTiesUpMore) {
+  const Scenario s = three_countries();
   const ReplicationResult r = run_replication(s, 0);
   ASSERT_EQ(r.schemes.size(), 4u);
   for (const SchemeRunResult& run : r.schemes) {
@@ -224,6 +232,41 @@ TEST(SchemeRun, EverySchemeAgreesWithTheLedgerAndNationalTiesUpMore) {
   EXPECT_GT(metric(r.schemes[2], "uncovered_eur"), 0);
   // The same trucks met every scheme (common random numbers).
   EXPECT_EQ(metric(r.schemes[0], "trucks"), metric(r.schemes[1], "trucks"));
+}
+
+// Sizing from each truck's timeline gives what the no-wait simulation gives, to the cent, for
+// every scheme and open-movement statistic: closures, incidents and national legs included.
+TEST(SchemeRun, SizingFromTimelinesEqualsSizingBySimulation) {
+  Scenario s = three_countries();
+  // A second closure at Khorgos, within the counted window, where it moves the statistics.
+  s.corridors[0].crossings[0].closures.push_back(
+      Closure{.from_day = 100, .to_day = 106, .reason = "snow"});
+  Scenario carec;
+  LoadError error;
+  ASSERT_EQ(load_default_scenario(&carec, &error), LoadErrorCode::ok) << error.to_string();
+  carec.warmup_days = 10;
+  carec.horizon_days = 10;
+  for (Scenario* scenario : {&s, &carec}) {
+    const TrafficPlan plan = generate_traffic(*scenario, 1);
+    ASSERT_GT(plan.trucks.size(), 1000u);
+    for (Scheme scheme : scenario->schemes) {
+      for (OpenStatistic statistic : {OpenStatistic::peak, OpenStatistic::mean,
+                                      OpenStatistic::p99}) {
+        scheme.sizing = SizingRule::reference;
+        scheme.open_statistic = statistic;
+        const GuaranteeSizing simulated =
+            size_guarantees(*scenario, scheme, plan, PreRun::simulation);
+        const GuaranteeSizing timelines =
+            size_guarantees(*scenario, scheme, plan, PreRun::timelines);
+        EXPECT_EQ(timelines.amount_cents, simulated.amount_cents) << scheme.name;
+        EXPECT_EQ(timelines.ledger_movements, simulated.ledger_movements) << scheme.name;
+        EXPECT_EQ(timelines.peak_live_movements, simulated.peak_live_movements) << scheme.name;
+        EXPECT_GT(std::count_if(timelines.amount_cents.begin(), timelines.amount_cents.end(),
+                                [](int64_t cents) { return cents > 0; }),
+                  0);
+      }
+    }
+  }
 }
 
 TEST(SchemeRun, SameSeedSameResultsOnOneThreadOrMany) {
