@@ -104,28 +104,37 @@ TEST_F(TransitSteps, RegisteringAGuaranteeFundsItsCoverAndIsIdempotent) {
   EXPECT_EQ(balance.reserved, eur(0));
 }
 
+// A small ledger for the slot tests: operator 1, provider 2, principal 3, KZ customs 4 and KG
+// customs 5, and a guarantee of EUR 10,000 numbered `serial`. Returns its GRN.
+constexpr PartyId slot_op{1}, slot_provider{2}, slot_principal{3}, slot_kz{4}, slot_kg{5};
+Grn set_up_slot_ledger(TransitLedger& ledger, uint64_t now, const char* serial) {
+  for (const Party& p : {Party{slot_op, PartyRole::operator_, {}},
+                         Party{slot_provider, PartyRole::provider, Country::of("KZ")},
+                         Party{slot_principal, PartyRole::principal, Country::of("KZ")},
+                         Party{slot_kz, PartyRole::customs, Country::of("KZ")},
+                         Party{slot_kg, PartyRole::customs, Country::of("KG")}}) {
+    EXPECT_EQ(ledger.register_party(now, p), TR::ok);
+  }
+  GuaranteeSpec g;
+  g.grn = make_grn(26, Country::of("KZ"), serial);
+  g.provider = slot_provider;
+  g.principal = slot_principal;
+  g.reference_amount = eur(10'000'00);
+  g.valid_from = date(2026, 1, 1);
+  g.valid_to = date(2026, 12, 31);
+  EXPECT_EQ(ledger.register_guarantee(now, slot_provider, g), TR::ok);
+  return g.grn;
+}
+
 // Archiving: only the operator, only finished movements; the slot is reused by the next
 // declaration, whose core accounts and transfers are numbered anew (no collision with the
 // archived movement's, which stay in the core).
 TEST(TransitArchive, AFinishedMovementLeavesTheTablesAndItsSlotIsReused) {
-  constexpr PartyId op{1}, prov{2}, princ{3}, kz{4};
+  constexpr PartyId op = slot_op, princ = slot_principal, kz = slot_kz;
   uint64_t now = at(date(2026, 3, 2));
   TransitLedger ledger{TransitConfig{
       .parties_max = 8, .guarantees_max = 2, .movements_max = 1, .hash_seed = 1}};
-  for (const Party& p : {Party{op, PartyRole::operator_, {}},
-                         Party{prov, PartyRole::provider, Country::of("KZ")},
-                         Party{princ, PartyRole::principal, Country::of("KZ")},
-                         Party{kz, PartyRole::customs, Country::of("KZ")}}) {
-    ASSERT_EQ(ledger.register_party(now, p), TR::ok);
-  }
-  GuaranteeSpec g;
-  g.grn = make_grn(26, Country::of("KZ"), "ARCHIVE00001");
-  g.provider = prov;
-  g.principal = princ;
-  g.reference_amount = eur(10'000'00);
-  g.valid_from = date(2026, 1, 1);
-  g.valid_to = date(2026, 12, 31);
-  ASSERT_EQ(ledger.register_guarantee(now, prov, g), TR::ok);
+  const Grn grn = set_up_slot_ledger(ledger, now, "ARCHIVE00001");
   const auto declaration = [&](const char* serial) {
     Declaration d;
     d.mrn = make_mrn(26, Country::of("KZ"), serial);
@@ -138,7 +147,7 @@ TEST(TransitArchive, AFinishedMovementLeavesTheTablesAndItsSlotIsReused) {
     d.time_limit_ns = now + 8 * day_ns;
     d.references_count = 1;
     d.references[0] = GuaranteeReference{
-        .grn = g.grn, .amount_concerned = eur(6'000'00), .access_code_valid = true};
+        .grn = grn, .amount_concerned = eur(6'000'00), .access_code_valid = true};
     return d;
   };
   // Three movements one after the other through a table of one slot.
@@ -164,7 +173,7 @@ TEST(TransitArchive, AFinishedMovementLeavesTheTablesAndItsSlotIsReused) {
   EXPECT_EQ(ledger.movements()[0].state, MovementState::archived);
   // Every reservation was resolved; the cover is whole again; the core still holds all three
   // movements' accounts and transfers, and balances.
-  EXPECT_EQ(ledger.balance(*ledger.guarantee(g.grn)).available, eur(10'000'00));
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(grn)).available, eur(10'000'00));
   EXPECT_TRUE(check_invariants(ledger.ledger()).ok());
 }
 
@@ -172,25 +181,11 @@ TEST(TransitArchive, AFinishedMovementLeavesTheTablesAndItsSlotIsReused) {
 // itinerary countries past the new counts are back at their defaults, the progress fields
 // (claim, timestamps, history) start afresh, and replaying the new declaration is `exists`.
 TEST(TransitArchive, AReusedSlotHoldsNothingOfThePreviousMovement) {
-  constexpr PartyId op{1}, prov{2}, princ{3}, kz{4}, kg{5};
+  constexpr PartyId op = slot_op, princ = slot_principal, kz = slot_kz, kg = slot_kg;
   const uint64_t now = at(date(2026, 3, 2));
   TransitLedger ledger{TransitConfig{
       .parties_max = 8, .guarantees_max = 2, .movements_max = 1, .hash_seed = 1}};
-  for (const Party& p : {Party{op, PartyRole::operator_, {}},
-                         Party{prov, PartyRole::provider, Country::of("KZ")},
-                         Party{princ, PartyRole::principal, Country::of("KZ")},
-                         Party{kz, PartyRole::customs, Country::of("KZ")},
-                         Party{kg, PartyRole::customs, Country::of("KG")}}) {
-    ASSERT_EQ(ledger.register_party(now, p), TR::ok);
-  }
-  GuaranteeSpec g;
-  g.grn = make_grn(26, Country::of("KZ"), "REUSE0000001");
-  g.provider = prov;
-  g.principal = princ;
-  g.reference_amount = eur(10'000'00);
-  g.valid_from = date(2026, 1, 1);
-  g.valid_to = date(2026, 12, 31);
-  ASSERT_EQ(ledger.register_guarantee(now, prov, g), TR::ok);
+  const Grn grn = set_up_slot_ledger(ledger, now, "REUSE0000001");
   Declaration big;
   big.mrn = make_mrn(26, Country::of("KZ"), "REUSE0000001");
   big.principal = princ;
@@ -205,7 +200,7 @@ TEST(TransitArchive, AReusedSlotHoldsNothingOfThePreviousMovement) {
   big.time_limit_ns = now + 8 * day_ns;
   big.references_count = 1;
   big.references[0] = GuaranteeReference{
-      .grn = g.grn, .amount_concerned = eur(2'000'00), .access_code_valid = true};
+      .grn = grn, .amount_concerned = eur(2'000'00), .access_code_valid = true};
   ASSERT_EQ(ledger.declare_movement(now, princ, big), TR::ok);
   ASSERT_EQ(ledger.release_movement(now, kz, big.mrn), TR::ok);
   ASSERT_EQ(ledger.record_crossing(now + 1, kg, big.mrn, Country::of("KG")), TR::ok);
@@ -224,7 +219,7 @@ TEST(TransitArchive, AReusedSlotHoldsNothingOfThePreviousMovement) {
   small.time_limit_ns = now + 9 * day_ns;
   small.references_count = 1;
   small.references[0] = GuaranteeReference{
-      .grn = g.grn, .amount_concerned = eur(500'00), .access_code_valid = true};
+      .grn = grn, .amount_concerned = eur(500'00), .access_code_valid = true};
   ASSERT_EQ(ledger.declare_movement(now + 5, princ, small), TR::ok);
   const Movement* m = ledger.movement(small.mrn);
   ASSERT_NE(m, nullptr);
@@ -248,29 +243,16 @@ TEST(TransitArchive, AReusedSlotHoldsNothingOfThePreviousMovement) {
   EXPECT_EQ(m->declaration.duties[1].currency(), Currency::none);
   EXPECT_EQ(ledger.declare_movement(now + 6, princ, small), TR::exists);  // A replay.
   EXPECT_EQ(ledger.release_movement(now + 6, kz, small.mrn), TR::ok);
-  EXPECT_EQ(ledger.balance(*ledger.guarantee(g.grn)).reserved, eur(500'00));
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(grn)).reserved, eur(500'00));
 }
 
 // The simulator's prefetch hint reads and changes nothing, whatever MRN it is given.
 TEST(TransitPrefetch, AHintForAnyMovementChangesNothing) {
-  constexpr PartyId op{1}, prov{2}, princ{3}, kz{4};
+  constexpr PartyId princ = slot_principal, kz = slot_kz;
   const uint64_t now = at(date(2026, 3, 2));
   TransitLedger ledger{TransitConfig{
       .parties_max = 8, .guarantees_max = 2, .movements_max = 4, .hash_seed = 1}};
-  for (const Party& p : {Party{op, PartyRole::operator_, {}},
-                         Party{prov, PartyRole::provider, Country::of("KZ")},
-                         Party{princ, PartyRole::principal, Country::of("KZ")},
-                         Party{kz, PartyRole::customs, Country::of("KZ")}}) {
-    ASSERT_EQ(ledger.register_party(now, p), TR::ok);
-  }
-  GuaranteeSpec g;
-  g.grn = make_grn(26, Country::of("KZ"), "HINT00000001");
-  g.provider = prov;
-  g.principal = princ;
-  g.reference_amount = eur(10'000'00);
-  g.valid_from = date(2026, 1, 1);
-  g.valid_to = date(2026, 12, 31);
-  ASSERT_EQ(ledger.register_guarantee(now, prov, g), TR::ok);
+  const Grn grn = set_up_slot_ledger(ledger, now, "HINT00000001");
   Declaration d;
   d.mrn = make_mrn(26, Country::of("KZ"), "HINT00000001");
   d.principal = princ;
@@ -282,7 +264,7 @@ TEST(TransitPrefetch, AHintForAnyMovementChangesNothing) {
   d.time_limit_ns = now + 8 * day_ns;
   d.references_count = 1;
   d.references[0] = GuaranteeReference{
-      .grn = g.grn, .amount_concerned = eur(1'000'00), .access_code_valid = true};
+      .grn = grn, .amount_concerned = eur(1'000'00), .access_code_valid = true};
   ASSERT_EQ(ledger.declare_movement(now, princ, d), TR::ok);
   ASSERT_EQ(ledger.release_movement(now, kz, d.mrn), TR::ok);
   const Movement before = *ledger.movement(d.mrn);
@@ -297,7 +279,7 @@ TEST(TransitPrefetch, AHintForAnyMovementChangesNothing) {
   EXPECT_EQ(std::memcmp(&before, after, sizeof(Movement)), 0);
   EXPECT_EQ(ledger.movement(unknown), nullptr);
   EXPECT_EQ(ledger.movements_live(), 1u);
-  EXPECT_EQ(ledger.balance(*ledger.guarantee(g.grn)).reserved, eur(1'000'00));
+  EXPECT_EQ(ledger.balance(*ledger.guarantee(grn)).reserved, eur(1'000'00));
 }
 
 TEST_F(TransitSteps, RegistrationRefusals) {
