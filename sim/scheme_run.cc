@@ -11,7 +11,7 @@
 #include "ledger/transit/transit_ledger.h"
 #include "sim/ledger_port.h"
 #include "sim/level_tracker.h"
-#include "sim/radix_heap.h"
+#include "sim/lookahead_queue.h"
 #include "sim/statistics.h"
 
 namespace kervan {
@@ -386,8 +386,8 @@ class Engine {
   void schedule(int64_t t, uint32_t truck, EventKind kind, uint8_t leg, uint32_t ticket = 0) {
     KERVAN_ASSERT(t >= 0 && t < (int64_t{1} << (64 - event_order_bits)));
     KERVAN_ASSERT(seq_ < (uint64_t{1} << event_order_bits));
-    enqueue(Event{(uint64_t(t) << event_order_bits) | seq_++, truck, kind, leg,
-                  static_cast<uint16_t>(ticket)});
+    events_.push(Event{(uint64_t(t) << event_order_bits) | seq_++, truck, kind, leg,
+                       static_cast<uint16_t>(ticket)});
   }
 
   // The plan is in ready order, so trucks join from it one at a time: the queue holds the next
@@ -399,44 +399,19 @@ class Engine {
     if (truck >= plan_.trucks.size()) return;
     const int64_t t = plan_.trucks[truck].ready_s;
     KERVAN_ASSERT(t >= 0 && t < (int64_t{1} << (64 - event_order_bits)));
-    enqueue(Event{uint64_t(t) << event_order_bits, truck, EventKind::ready, 0, 0});
-  }
-
-  // The next events are taken from the queue `lookahead` ahead of their turn, so that what they
-  // will read can be loaded in stages while earlier events are handled (the truck's records,
-  // then the ledger's four stages: TransitLedger::prefetch_movement) (a year's trucks and a
-  // run's ledger are far larger than the cache, and a miss costs some 200 ns here). An event
-  // scheduled before the last one taken goes into the window in order; the queue only ever
-  // receives keys from the last one taken on, as its monotone order requires. The order events
-  // are handled in is exactly the queue's.
-  static constexpr size_t lookahead = TransitLedger::prefetch_stages + 1;
-
-  void enqueue(const Event& event) {
-    if (!window_.empty() && event.key < window_.back().key) {
-      const auto at = std::upper_bound(
-          window_.begin(), window_.end(), event,
-          [](const Event& a, const Event& b) { return a.key < b.key; });
-      window_.insert(at, event);
-      return;
-    }
-    events_.push(event);
+    events_.push(Event{uint64_t(t) << event_order_bits, truck, EventKind::ready, 0, 0});
   }
 
   void simulate() {
     join_from_plan(0);
-    for (;;) {
-      while (window_.size() <= lookahead && !events_.empty()) {
-        window_.push_back(events_.top());
-        events_.pop();
-        prefetch_truck(window_.back());  // Stage 0: its truck's records.
-      }
-      if (window_.empty()) break;
-      const Event e = window_.front();
-      window_.pop_front();
-      // Stage k of the ledger's hints for the event k + 1 places before the last one taken
-      // (whose truck was prefetched as it was taken): the nearest gets the last stage.
-      for (size_t i = 0; i + 1 < window_.size() && i < TransitLedger::prefetch_stages; ++i) {
-        prefetch_movement(window_[i], TransitLedger::prefetch_stages - 1 - int(i));
+    while (!events_.empty()) {
+      // Stage 0 as an event is taken ahead: its truck's records.
+      const Event e = events_.pop([this](const Event& taken) { prefetch_truck(taken); });
+      // Then the ledger's stages, one per event handled before it (the nearest gets the last):
+      // TransitLedger::prefetch_movement.
+      for (size_t i = 0; i + 1 < events_.ahead_count() && i < TransitLedger::prefetch_stages;
+           ++i) {
+        prefetch_movement(events_.ahead(i), TransitLedger::prefetch_stages - 1 - int(i));
       }
       const int64_t at = e.t();
       if (e.kind == EventKind::ready) join_from_plan(e.truck + 1);
@@ -945,8 +920,8 @@ class Engine {
   struct EventKey {
     uint64_t operator()(const Event& e) const { return e.key; }
   };
-  RadixHeap<Event, EventKey> events_;
-  std::deque<Event> window_;  // Taken from events_ ahead of their turn, in order.
+  // Taken five ahead of their turn: the truck's records, then the ledger's four stages.
+  LookaheadQueue<Event, EventKey, TransitLedger::prefetch_stages + 1> events_;
   uint64_t seq_ = 1;  // Order 0 is the ready events'.
   std::string disagreement_;
   // Measures.

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <queue>
 #include <random>
 #include <vector>
+
+#include "sim/lookahead_queue.h"
 
 namespace kervan {
 namespace {
@@ -87,6 +90,59 @@ TEST(RadixHeap, AgreesWithABinaryHeapOnAnEventWorkload) {
   }
   EXPECT_TRUE(radix.empty());
   EXPECT_GT(popped, 100'000u);
+}
+
+// The lookahead queue hands items out in a binary heap's order even when items are pushed
+// between the one just popped and those already taken ahead (they go into the window), and
+// shows every item to `on_taken` exactly once unless it was pushed straight into the window.
+TEST(LookaheadQueue, KeepsThePriorityOrderWhenItemsArePushedIntoItsWindow) {
+  std::mt19937_64 random(11);
+  LookaheadQueue<Item, KeyOfItem, 4> queue;
+  std::priority_queue<Item, std::vector<Item>, Greater> binary;
+  uint64_t sequence = 1;
+  auto schedule = [&](uint64_t time) {
+    const Item item{(time << 28) | sequence, uint32_t(sequence)};
+    sequence += 1;
+    queue.push(item);
+    binary.push(item);
+  };
+  for (int i = 0; i < 200; ++i) schedule(random() % 10'000);
+  size_t popped = 0, taken = 0, into_window = 0;
+  std::vector<uint32_t> seen(1'000'000, 0);
+  while (!binary.empty()) {
+    ASSERT_FALSE(queue.empty());
+    const Item expected = binary.top();
+    binary.pop();
+    const Item got = queue.pop([&](const Item& item) {
+      taken += 1;
+      seen[item.payload] += 1;
+    });
+    ASSERT_EQ(got.key, expected.key) << popped;
+    // Filled to four ahead while enough wait; items pushed into the window may make it longer.
+    ASSERT_GE(queue.ahead_count(), std::min<size_t>(4, binary.size()));
+    for (size_t i = 1; i < queue.ahead_count(); ++i) {
+      ASSERT_LT(queue.ahead(i - 1).key, queue.ahead(i).key);
+    }
+    popped += 1;
+    const uint64_t now = got.key >> 28;
+    if (sequence < 100'000) {
+      for (uint64_t k = random() % 3; k > 0; --k) {
+        // Often before the items already taken ahead: at the same time, or a few seconds on.
+        const uint64_t choice = random() % 4;
+        const uint64_t later = choice == 0 ? 0 : choice == 1 ? random() % 5 : random() % 20'000;
+        const uint64_t key = ((now + later) << 28) | sequence;  // What schedule() will make.
+        if (queue.ahead_count() > 0 && key < queue.ahead(queue.ahead_count() - 1).key) {
+          into_window += 1;
+        }
+        schedule(now + later);
+      }
+    }
+  }
+  EXPECT_TRUE(queue.empty());
+  EXPECT_GT(popped, 50'000u);
+  EXPECT_GT(into_window, 1'000u);  // The window insertion was exercised.
+  EXPECT_EQ(taken + into_window, popped);
+  EXPECT_EQ(*std::max_element(seen.begin(), seen.end()), 1u);
 }
 
 }  // namespace
