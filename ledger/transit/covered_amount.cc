@@ -1,11 +1,56 @@
 #include "ledger/transit/covered_amount.h"
 
+#include <array>
+#include <optional>
+
 namespace kervan {
 namespace {
 
 struct ResolvedTariffs {
   std::array<const CountryTariff*, cover_itinerary_countries_max> tariff{};
   std::array<const TariffVersion*, cover_itinerary_countries_max> version{};
+};
+
+// The rates in force on the request's date, each looked up once: a request converts the same
+// few currencies several times per country (check, items, components, defaults), and each
+// lookup searches the whole rate table. Results are those of ExchangeRateTable::convert.
+class RequestRates {
+ public:
+  RequestRates(const ExchangeRateTable& table, Date date) : table_(table), date_(date) {}
+
+  std::optional<Decimal> rate(Currency currency) {
+    for (size_t i = 0; i < count_; ++i) {
+      if (currencies_[i] == currency) return rates_[i];
+    }
+    const std::optional<Decimal> found = table_.rate_at(currency, date_);
+    if (found && count_ < currencies_.size()) {
+      currencies_[count_] = currency;
+      rates_[count_] = *found;
+      count_ += 1;
+    }
+    return found;
+  }
+
+  // A conversion whose rates check_rates() found: only overflow can fail.
+  bool convert(Amount amount, Currency target, Amount* out) {
+    if (amount.currency() == target) {
+      *out = amount;
+      return true;
+    }
+    const std::optional<Decimal> source = rate(amount.currency());
+    const std::optional<Decimal> destination = rate(target);
+    KERVAN_ASSERT(source.has_value() && destination.has_value());
+    const MoneyError error = convert_at_rates(amount, *source, *destination, target, out);
+    KERVAN_ASSERT(error == MoneyError::ok || error == MoneyError::overflow);
+    return error == MoneyError::ok;
+  }
+
+ private:
+  const ExchangeRateTable& table_;
+  Date date_;
+  std::array<Currency, 8> currencies_{};
+  std::array<Decimal, 8> rates_{};
+  size_t count_ = 0;
 };
 
 bool rule_is_known(SchemeRule rule) {
@@ -60,15 +105,15 @@ CoverError resolve_tariffs(const CoverRequest& request, const TariffTable& tarif
   return CoverError::ok;
 }
 
-// True when `from` converts to `to` on `date`; else *missing is the currency without a rate.
-bool has_rates(const ExchangeRateTable& rates, Currency from, Currency to, Date date,
-               Currency* missing) {
+// True when `from` converts to `to` on the request's date; else *missing is the currency
+// without a rate.
+bool has_rates(RequestRates& rates, Currency from, Currency to, Currency* missing) {
   if (from == to) return true;
-  if (!rates.rate_at(from, date)) {
+  if (!rates.rate(from)) {
     *missing = from;
     return false;
   }
-  if (!rates.rate_at(to, date)) {
+  if (!rates.rate(to)) {
     *missing = to;
     return false;
   }
@@ -78,9 +123,8 @@ bool has_rates(const ExchangeRateTable& rates, Currency from, Currency to, Date 
 // Every conversion national_charges(), guarantee_charges() and apply_rule() make, in the
 // same order.
 CoverError check_rates(const CoverRequest& request, const ResolvedTariffs& resolved,
-                       uint8_t unclassified_items, const ExchangeRateTable& rates,
+                       uint8_t unclassified_items, RequestRates& rates,
                        CoverFault* where) {
-  const Date date = request.declared_on;
   const Currency guarantee = request.guarantee_currency;
   for (size_t i = 0; i < request.itinerary.size(); ++i) {
     *where =
@@ -90,21 +134,21 @@ CoverError check_rates(const CoverRequest& request, const ResolvedTariffs& resol
       const GoodsItem& item = request.items[k];
       where->item_index = static_cast<uint8_t>(k);
       if (item.hs6 == hs6_unclassified) continue;
-      if (!has_rates(rates, item.customs_value.currency(), national, date, &where->currency)) {
+      if (!has_rates(rates, item.customs_value.currency(), national, &where->currency)) {
         return CoverError::no_rate_at_date;
       }
     }
     where->item_index = 0;
     const bool defaults = unclassified_items > 0;
-    if ((defaults && !has_rates(rates, Currency::eur, national, date, &where->currency)) ||
-        !has_rates(rates, national, guarantee, date, &where->currency) ||
-        (defaults && !has_rates(rates, Currency::eur, guarantee, date, &where->currency))) {
+    if ((defaults && !has_rates(rates, Currency::eur, national, &where->currency)) ||
+        !has_rates(rates, national, guarantee, &where->currency) ||
+        (defaults && !has_rates(rates, Currency::eur, guarantee, &where->currency))) {
       return CoverError::no_rate_at_date;
     }
   }
   *where = CoverFault{};
   if (request.rule == SchemeRule::tir_like &&
-      !has_rates(rates, Currency::eur, guarantee, date, &where->currency)) {
+      !has_rates(rates, Currency::eur, guarantee, &where->currency)) {
     return CoverError::no_rate_at_date;
   }
   return CoverError::ok;
@@ -115,14 +159,6 @@ bool accumulate(Amount* sum, Amount value) {
   const MoneyError error = checked_add(*sum, value, sum);
   KERVAN_ASSERT(error != MoneyError::currency_mismatch);
   return error == MoneyError::ok;
-}
-
-// A conversion whose rates check_rates() found: only overflow can fail.
-bool convert_checked(const ExchangeRateTable& rates, Amount amount, Currency target, Date date,
-                     Amount* out) {
-  const ConvertError error = rates.convert(amount, target, date, out);
-  KERVAN_ASSERT(error == ConvertError::ok || error == ConvertError::overflow);
-  return error == ConvertError::ok;
 }
 
 // total = duty + excise + vat + unclassified; false on overflow.
@@ -136,9 +172,8 @@ bool sum_total(ChargeAmounts* charges) {
 // The national charges of one country over all items. False on overflow.
 bool national_charges(const CoverRequest& request, const CountryTariff& tariff,
                       const TariffVersion& version, uint8_t unclassified_items,
-                      const ExchangeRateTable& rates, ChargeAmounts* out) {
+                      RequestRates& rates, ChargeAmounts* out) {
   const Currency national = tariff.currency;
-  const Date date = request.declared_on;
   ChargeAmounts charges{.duty = Amount::zero(national),
                         .excise = Amount::zero(national),
                         .vat = Amount::zero(national),
@@ -147,7 +182,7 @@ bool national_charges(const CoverRequest& request, const CountryTariff& tariff,
   for (const GoodsItem& item : request.items) {
     if (item.hs6 == hs6_unclassified) continue;
     Amount value;
-    if (!convert_checked(rates, item.customs_value, national, date, &value)) return false;
+    if (!rates.convert(item.customs_value, national, &value)) return false;
     DutyAmounts duties;
     if (compute_duties(version, item.hs6, value, &duties) != MoneyError::ok) return false;
     if (!accumulate(&charges.duty, duties.duty) || !accumulate(&charges.excise, duties.excise) ||
@@ -155,8 +190,8 @@ bool national_charges(const CoverRequest& request, const CountryTariff& tariff,
       return false;
     }
   }
-  if (unclassified_items > 0 && !convert_checked(rates, eur_default(unclassified_items), national,
-                                                 date, &charges.unclassified)) {
+  if (unclassified_items > 0 &&
+      !rates.convert(eur_default(unclassified_items), national, &charges.unclassified)) {
     return false;
   }
   if (!sum_total(&charges)) return false;
@@ -167,19 +202,18 @@ bool national_charges(const CoverRequest& request, const CountryTariff& tariff,
 // The same charges in the guarantee currency: each component converted once; the default
 // converted from EUR directly (not through the national amount). False on overflow.
 bool guarantee_charges(const CoverRequest& request, const ChargeAmounts& national,
-                       uint8_t unclassified_items, const ExchangeRateTable& rates,
+                       uint8_t unclassified_items, RequestRates& rates,
                        ChargeAmounts* out) {
   const Currency target = request.guarantee_currency;
-  const Date date = request.declared_on;
   ChargeAmounts charges;
   charges.unclassified = Amount::zero(target);
-  if (!convert_checked(rates, national.duty, target, date, &charges.duty) ||
-      !convert_checked(rates, national.excise, target, date, &charges.excise) ||
-      !convert_checked(rates, national.vat, target, date, &charges.vat)) {
+  if (!rates.convert(national.duty, target, &charges.duty) ||
+      !rates.convert(national.excise, target, &charges.excise) ||
+      !rates.convert(national.vat, target, &charges.vat)) {
     return false;
   }
-  if (unclassified_items > 0 && !convert_checked(rates, eur_default(unclassified_items), target,
-                                                 date, &charges.unclassified)) {
+  if (unclassified_items > 0 &&
+      !rates.convert(eur_default(unclassified_items), target, &charges.unclassified)) {
     return false;
   }
   if (!sum_total(&charges)) return false;
@@ -188,7 +222,7 @@ bool guarantee_charges(const CoverRequest& request, const ChargeAmounts& nationa
 }
 
 // Applies the scheme rule to the per-country totals. False on overflow (of the cap only).
-bool apply_rule(const CoverRequest& request, const ExchangeRateTable& rates,
+bool apply_rule(const CoverRequest& request, RequestRates& rates,
                 CoveredAmount* covered) {
   if (request.rule == SchemeRule::national) {
     covered->amounts_count = covered->countries_count;
@@ -210,7 +244,7 @@ bool apply_rule(const CoverRequest& request, const ExchangeRateTable& rates,
   if (request.rule == SchemeRule::tir_like) {
     Amount cap;
     const Amount cap_eur = Amount::from_minor(tir_cap_per_movement_eur_minor, Currency::eur);
-    if (!convert_checked(rates, cap_eur, request.guarantee_currency, request.declared_on, &cap)) {
+    if (!rates.convert(cap_eur, request.guarantee_currency, &cap)) {
       return false;
     }
     covered->capped = covered->amounts[0].minor() > cap.minor();
@@ -220,7 +254,7 @@ bool apply_rule(const CoverRequest& request, const ExchangeRateTable& rates,
 }
 
 CoverError compute(const CoverRequest& request, const ResolvedTariffs& resolved,
-                   uint8_t unclassified_items, const ExchangeRateTable& rates,
+                   uint8_t unclassified_items, RequestRates& rates,
                    CoveredAmount* covered, CoverFault* where) {
   covered->rule = request.rule;
   covered->currency = request.guarantee_currency;
@@ -295,17 +329,18 @@ CoverError compute_covered_amount(const CoverRequest& request, const TariffTable
   CoverFault where;
   CoverError error = check_shape(request, &where);
   ResolvedTariffs resolved;
+  RequestRates request_rates(rates, request.declared_on);
   if (error == CoverError::ok) error = resolve_tariffs(request, tariffs, &resolved, &where);
   uint8_t unclassified_items = 0;  // At most cover_goods_items_max once the shape is ok.
   if (error == CoverError::ok) {
     for (const GoodsItem& item : request.items) {
       if (item.hs6 == hs6_unclassified) ++unclassified_items;
     }
-    error = check_rates(request, resolved, unclassified_items, rates, &where);
+    error = check_rates(request, resolved, unclassified_items, request_rates, &where);
   }
   CoveredAmount covered;
   if (error == CoverError::ok) {
-    error = compute(request, resolved, unclassified_items, rates, &covered, &where);
+    error = compute(request, resolved, unclassified_items, request_rates, &covered, &where);
   }
   if (error != CoverError::ok) {
     if (fault != nullptr) *fault = where;
