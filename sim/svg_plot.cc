@@ -307,6 +307,26 @@ struct Range {
   }
 };
 
+// The y axis's ticks for data spanning `y` in a chart `height` high.
+AxisTicks y_ticks_for(const Range& y, int height) {
+  const double plot_height = height - frame_top_px - frame_bottom_gap_px;
+  return nice_ticks(y.min, y.max, ticks_for_length(plot_height, y_tick_spacing_px));
+}
+
+// The x axis's ticks for data spanning `x` across the frame.
+AxisTicks x_ticks_for(const Range& x, const Frame& frame) {
+  return nice_ticks(x.min, x.max, ticks_for_length(frame.right - frame.left, x_tick_spacing_px));
+}
+
+// Opens the document and draws both axes of an x-y chart.
+void open_with_axes(std::string& out, int width, int height, std::string_view title,
+                    const Frame& frame, const AxisTicks& x_ticks, const AxisTicks& y_ticks,
+                    std::string_view x_label, std::string_view y_label) {
+  open_document(out, width, height, title);
+  append_y_axis(out, frame, y_ticks, y_label);
+  append_x_axis(out, frame, x_ticks, height, x_label);
+}
+
 void check_size(int width, int height) {
   KERVAN_ASSERT(width >= plot_width_min && width <= plot_width_max);
   KERVAN_ASSERT(height >= plot_height_min && height <= plot_height_max);
@@ -590,17 +610,13 @@ std::string line_chart(const LineChart& chart) {
     }
   }
   if (chart.y_from_zero) y_range.include_zero();
-  const double plot_height = chart.height - frame_top_px - frame_bottom_gap_px;
-  const AxisTicks y_ticks =
-      nice_ticks(y_range.min, y_range.max, ticks_for_length(plot_height, y_tick_spacing_px));
+  const AxisTicks y_ticks = y_ticks_for(y_range, chart.height);
   const Frame frame = frame_for(chart.width, chart.height, y_ticks, legend);
-  const AxisTicks x_ticks = nice_ticks(
-      x_range.min, x_range.max, ticks_for_length(frame.right - frame.left, x_tick_spacing_px));
+  const AxisTicks x_ticks = x_ticks_for(x_range, frame);
 
   std::string out;
-  open_document(out, chart.width, chart.height, chart.title);
-  append_y_axis(out, frame, y_ticks, chart.y_label);
-  append_x_axis(out, frame, x_ticks, chart.height, chart.x_label);
+  open_with_axes(out, chart.width, chart.height, chart.title, frame, x_ticks, y_ticks,
+                 chart.x_label, chart.y_label);
   out += "<g class=\"series\" fill=\"none\" stroke-width=\"1.5\" stroke-linejoin=\"round\">\n";
   for (size_t i = 0; i < chart.series.size(); ++i) {
     append_xy_series(out, chart.series[i], i, x_scale(frame, x_ticks), y_scale(frame, y_ticks));
@@ -668,9 +684,7 @@ std::string bar_chart(const BarChart& chart) {
     if (y_range.max > 0) y_range.max += span * value_label_headroom;
     if (y_range.min < 0) y_range.min -= span * value_label_headroom;
   }
-  const double plot_height = chart.height - frame_top_px - frame_bottom_gap_px;
-  const AxisTicks y_ticks =
-      nice_ticks(y_range.min, y_range.max, ticks_for_length(plot_height, y_tick_spacing_px));
+  const AxisTicks y_ticks = y_ticks_for(y_range, chart.height);
   const Frame frame = frame_for(chart.width, chart.height, y_ticks, legend);
 
   std::string out;
@@ -708,18 +722,15 @@ std::string step_cdf_chart(const CdfChart& chart) {
       x_range.add(steps.back().back().x);
     }
   }
-  const double plot_height = chart.height - frame_top_px - frame_bottom_gap_px;
-  const AxisTicks y_ticks = nice_ticks(0, 1, ticks_for_length(plot_height, y_tick_spacing_px));
+  const AxisTicks y_ticks = y_ticks_for(Range{.min = 0, .max = 1}, chart.height);
   const Frame frame = frame_for(chart.width, chart.height, y_ticks, legend);
-  const AxisTicks x_ticks = nice_ticks(
-      x_range.min, x_range.max, ticks_for_length(frame.right - frame.left, x_tick_spacing_px));
+  const AxisTicks x_ticks = x_ticks_for(x_range, frame);
   const Scale x = x_scale(frame, x_ticks);
   const Scale y = y_scale(frame, y_ticks);
 
   std::string out;
-  open_document(out, chart.width, chart.height, chart.title);
-  append_y_axis(out, frame, y_ticks, chart.y_label);
-  append_x_axis(out, frame, x_ticks, chart.height, chart.x_label);
+  open_with_axes(out, chart.width, chart.height, chart.title, frame, x_ticks, y_ticks,
+                 chart.x_label, chart.y_label);
   out += "<g class=\"series\" fill=\"none\" stroke-width=\"1.5\">\n";
   for (size_t i = 0; i < steps.size(); ++i) {
     if (steps[i].empty()) continue;
@@ -757,17 +768,13 @@ std::string histogram_chart(const HistogramChart& chart) {
     }
   }
   y_range.include_zero();
-  const double plot_height = chart.height - frame_top_px - frame_bottom_gap_px;
-  const AxisTicks y_ticks =
-      nice_ticks(y_range.min, y_range.max, ticks_for_length(plot_height, y_tick_spacing_px));
+  const AxisTicks y_ticks = y_ticks_for(y_range, chart.height);
   const Frame frame = frame_for(chart.width, chart.height, y_ticks, legend);
-  const AxisTicks x_ticks = nice_ticks(
-      x_range.min, x_range.max, ticks_for_length(frame.right - frame.left, x_tick_spacing_px));
+  const AxisTicks x_ticks = x_ticks_for(x_range, frame);
 
   std::string out;
-  open_document(out, chart.width, chart.height, chart.title);
-  append_y_axis(out, frame, y_ticks, chart.y_label);
-  append_x_axis(out, frame, x_ticks, chart.height, chart.x_label);
+  open_with_axes(out, chart.width, chart.height, chart.title, frame, x_ticks, y_ticks,
+                 chart.x_label, chart.y_label);
   out += "<g class=\"series\" stroke-width=\"1.5\">\n";
   for (size_t i = 0; i < bins.size(); ++i) {
     append_bins(out, bins[i], i, x_scale(frame, x_ticks), y_scale(frame, y_ticks));
