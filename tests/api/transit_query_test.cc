@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/password_hash.h"
+#include "tests/support/transit_values.h"
 
 namespace kervan {
 namespace {
@@ -24,11 +25,6 @@ constexpr PartyId customs_uz{11};
 constexpr PartyId customs_tr{14};
 constexpr PartyId analyst{99};
 constexpr PartyId operator_party{100};
-constexpr uint64_t day_ns = 86'400ull * 1'000'000'000ull;
-
-Amount eur(i128 minor) { return Amount::from_minor(minor, Currency::eur); }
-
-Date date(int32_t y, uint32_t m, uint32_t d) { return *Date::from_civil(y, m, d); }
 
 class TransitQueries : public ::testing::Test {
  protected:

@@ -8,6 +8,7 @@
 
 #include "ledger/invariants.h"
 #include "ledger/transit/transit_queries.h"
+#include "tests/support/transit_values.h"
 
 namespace kervan {
 namespace {
@@ -23,17 +24,6 @@ constexpr PartyId customs_uz{11};
 constexpr PartyId customs_kg{12};
 constexpr PartyId customs_cn{13};
 constexpr PartyId analyst{99};
-constexpr uint64_t day_ns = 86'400ull * 1'000'000'000ull;
-
-Amount eur(i128 minor) { return Amount::from_minor(minor, Currency::eur); }
-
-Date date(int32_t y, uint32_t m, uint32_t d) {
-  const std::optional<Date> out = Date::from_civil(y, m, d);
-  KERVAN_ASSERT(out.has_value());
-  return *out;
-}
-
-uint64_t at(Date day) { return static_cast<uint64_t>(day.days_since_epoch()) * day_ns; }
 
 class TransitSteps : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 
 #include "ledger/invariants.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/transit_values.h"
 
 namespace kervan {
 namespace {
@@ -19,10 +20,7 @@ using TR = TransitResult;
 using Op = TransitOperation;
 
 constexpr PartyId provider{1}, principal{2}, customs_cn{10}, customs_kz{11};
-constexpr uint64_t day_ns = 86'400ull * 1'000'000'000ull;
 const uint64_t start_ns = 20'514ull * day_ns;  // 2026-03-02.
-
-Amount eur(i128 minor) { return Amount::from_minor(minor, Currency::eur); }
 
 TransitCommand party_command(PartyId id, PartyRole role, const char* country) {
   TransitCommand c{.operation = Op::register_party, .actor = id};
