@@ -18,7 +18,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import kervan_client  # noqa: E402  (found beside this script)
+import example_common  # noqa: E402  (found beside this script)
+import kervan_client  # noqa: E402
 
 
 def parse_id(text: str) -> int:
@@ -33,23 +34,9 @@ def parse_ids(text: str):
     return [parse_id(part) for part in text.split(",") if part.strip()]
 
 
-def print_table(headers, rows, out) -> None:
-    """Left-aligned first column, right-aligned numbers."""
-    cells = [list(map(str, headers))] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for row in cells:
-        parts = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
-        print("  " + "  ".join(parts).rstrip(), file=out)
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--endpoint", required=True,
-                        help="the server, e.g. tcp://127.0.0.1:7420 or ipc:///run/kervan.sock")
-    parser.add_argument("--server-key", metavar="FILE",
-                        help="the server's public key (CURVE); with --client-key")
-    parser.add_argument("--client-key", metavar="FILE",
-                        help="this client's key pair from `kervan keygen` (CURVE)")
+    example_common.add_connection_arguments(parser)
     parser.add_argument("--accounts", type=parse_ids, default=[1, 2, 3, 4], metavar="ID,ID,...",
                         help="accounts whose balances to show (default 1,2,3,4)")
     parser.add_argument("--account", type=parse_id, metavar="ID",
@@ -57,18 +44,13 @@ def main(argv=None) -> int:
                              "--accounts)")
     parser.add_argument("--limit", type=int, default=10,
                         help="how many of its latest transfers (default 10)")
-    parser.add_argument("--timeout-ms", type=int, default=5000)
+    example_common.add_timeout_argument(parser)
     args = parser.parse_args(argv)
-    if (args.server_key is None) != (args.client_key is None):
-        parser.error("--server-key and --client-key go together (neither: an insecure server)")
+    example_common.check_connection_arguments(parser, args)
     if not 1 <= args.limit <= kervan_client.BATCH_EVENTS_MAX:
         parser.error(f"--limit must be within 1 to {kervan_client.BATCH_EVENTS_MAX}")
 
-    security = {}
-    if args.server_key is not None:
-        keys = kervan_client.load_keypair(args.client_key)
-        security = {"server_public_key": kervan_client.load_public_key(args.server_key),
-                    "public_key": keys.public, "secret_key": keys.secret}
+    security = example_common.security_of(args)
     out = sys.stdout
     try:
         with kervan_client.Client(args.endpoint, timeout_ms=args.timeout_ms, **security) as client:
@@ -77,7 +59,7 @@ def main(argv=None) -> int:
 
             accounts = client.lookup_accounts(args.accounts)
             print("\naccounts (balances in minor units of the ledger's currency):", file=out)
-            print_table(
+            example_common.print_table(
                 ("id", "ledger", "code", "debits_pending", "debits_posted", "credits_pending",
                  "credits_posted", "balance"),
                 [(a.id, a.ledger, a.code, a.debits_pending, a.debits_posted, a.credits_pending,
@@ -90,7 +72,7 @@ def main(argv=None) -> int:
             transfers = client.get_account_transfers(account, args.limit, reversed=True)
             print(f"\nlatest transfers of account {account} (newest first, at most "
                   f"{args.limit}):", file=out)
-            print_table(
+            example_common.print_table(
                 ("timestamp_ns", "id", "side", "debit_account", "credit_account", "amount",
                  "ledger", "code", "flags"),
                 [(t.timestamp, t.id, "debit" if t.debit_account_id == account else "credit",
@@ -100,7 +82,7 @@ def main(argv=None) -> int:
                 print("  none", file=out)
 
             print("\nserver counters:", file=out)
-            print_table(("counter", "value"), list(client.stats().items()), out)
+            example_common.print_table(("counter", "value"), list(client.stats().items()), out)
     except TimeoutError as error:
         hint = "is the server up" + (", and is this key registered?" if security else "?")
         print(f"example_balances: {error} ({hint})", file=sys.stderr)

@@ -23,7 +23,8 @@ from typing import Dict, List, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import kervan_client  # noqa: E402  (found beside this script)
+import example_common  # noqa: E402  (found beside this script)
+import kervan_client  # noqa: E402
 import kervan_transit  # noqa: E402
 
 # Pages of at most QUERY_LIST_ENTRIES_MAX rows: a bound on the pages one listing asks for.
@@ -44,15 +45,6 @@ def parse_date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"{text} is not a date YYYY-MM-DD") from None
 
 
-def print_table(headers, rows, out) -> None:
-    """Left-aligned first column, right-aligned others."""
-    cells = [list(map(str, headers))] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for row in cells:
-        parts = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
-        print("  " + "  ".join(parts).rstrip(), file=out)
-
-
 def exposure_rows(client, provider: int) -> Tuple[int, List[kervan_transit.ExposureRow]]:
     """Every row of the provider's exposure, page after page (each page is read at its own
     moment: rows may move between pages while the ledger changes)."""
@@ -70,9 +62,10 @@ def exposure_rows(client, provider: int) -> Tuple[int, List[kervan_transit.Expos
 def print_exposure(client, provider: int, out) -> None:
     total, rows = exposure_rows(client, provider)
     print(f"exposure of provider {provider}: {total} principal and currency rows", file=out)
-    print_table(("principal", "currency", "reserved", "drawn", "open_movements", "guarantees"),
-                [(r.principal, r.currency, r.reserved.text, r.drawn.text, r.open_movements,
-                  r.guarantees) for r in rows], out)
+    example_common.print_table(
+        ("principal", "currency", "reserved", "drawn", "open_movements", "guarantees"),
+        [(r.principal, r.currency, r.reserved.text, r.drawn.text, r.open_movements,
+          r.guarantees) for r in rows], out)
     sums: Dict[str, List[int]] = {}
     for r in rows:
         reserved, drawn = sums.setdefault(r.currency, [0, 0])
@@ -92,31 +85,26 @@ def print_duties(client, country: str, currency: str, period, out) -> bool:
     d = answer.value
     when = f"{period[0]} to {period[1]}" if period else "all time"
     print(f"\nduty statement of {d.country} in {d.currency}, {when}:", file=out)
-    print_table(("item", "amount"),
-                [("suspended now", str(d.suspended_now)), ("claims", d.claims),
-                 ("claimed", str(d.claimed)), ("drawn from cover", str(d.drawn)),
-                 ("uncovered", str(d.uncovered)), ("collected", str(d.collected))], out)
+    example_common.print_table(
+        ("item", "amount"),
+        [("suspended now", str(d.suspended_now)), ("claims", d.claims),
+         ("claimed", str(d.claimed)), ("drawn from cover", str(d.drawn)),
+         ("uncovered", str(d.uncovered)), ("collected", str(d.collected))], out)
     return True
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--endpoint", required=True,
-                        help="the server, e.g. tcp://127.0.0.1:7420 or ipc:///run/kervan.sock")
-    parser.add_argument("--server-key", metavar="FILE",
-                        help="the server's public key (CURVE); with --client-key")
-    parser.add_argument("--client-key", metavar="FILE",
-                        help="this client's key pair from `kervan keygen` (CURVE)")
+    example_common.add_connection_arguments(parser)
     parser.add_argument("--provider", type=parse_party, required=True,
                         help="the guarantee provider's party id")
     parser.add_argument("--country", required=True, help="ISO 3166 code, e.g. KZ")
     parser.add_argument("--currency", default="EUR", help="ISO 4217 code (default EUR)")
     parser.add_argument("--from", dest="first", type=parse_date, metavar="YYYY-MM-DD")
     parser.add_argument("--to", dest="last", type=parse_date, metavar="YYYY-MM-DD")
-    parser.add_argument("--timeout-ms", type=int, default=5000)
+    example_common.add_timeout_argument(parser)
     args = parser.parse_args(argv)
-    if (args.server_key is None) != (args.client_key is None):
-        parser.error("--server-key and --client-key go together (neither: an insecure server)")
+    example_common.check_connection_arguments(parser, args)
     if (args.first is None) != (args.last is None):
         parser.error("--from and --to go together (neither: all time)")
     if args.country not in kervan_transit.COUNTRIES:
@@ -125,11 +113,7 @@ def main(argv=None) -> int:
         parser.error(f"--currency {args.currency} is not a supported ISO 4217 code")
     period = (args.first, args.last) if args.first is not None else None
 
-    security = {}
-    if args.server_key is not None:
-        keys = kervan_client.load_keypair(args.client_key)
-        security = {"server_public_key": kervan_client.load_public_key(args.server_key),
-                    "public_key": keys.public, "secret_key": keys.secret}
+    security = example_common.security_of(args)
     out = sys.stdout
     try:
         with kervan_client.Client(args.endpoint, timeout_ms=args.timeout_ms, **security) as client:
