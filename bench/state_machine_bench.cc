@@ -11,6 +11,7 @@
 
 #include "bench/bench_accounts.h"
 #include "core/random.h"
+#include "ledger/invariants.h"
 #include "ledger/state_machine.h"
 
 namespace kervan {
@@ -115,6 +116,29 @@ void register_create_transfers() {
     }
   }
 }
+
+// The whole-ledger audit `verify` and every simulation run end with: 1,000,000 accounts and
+// 2,000,000 two-phase transfers (pendings, each posted one batch later), ids uniform.
+void BM_check_invariants(benchmark::State& state) {
+  constexpr uint32_t batch = 8190;
+  constexpr uint64_t accounts = 1'000'000;
+  const uint64_t batches = events_per_run / batch;
+  const std::vector<Transfer> events = make_events(batches * batch, batch, accounts, two_phase,
+                                                   uniform);
+  auto machine = make_ledger(accounts, batches * batch);
+  std::vector<CreateTransferResult> results(batch);
+  for (uint64_t b = 0; b < batches; ++b) {
+    machine->create_transfers(1'000'000'000 + b * batch,
+                              std::span<const Transfer>(events.data() + b * batch, batch), results);
+  }
+  bool ok = true;
+  for (auto _ : state) ok = ok && check_invariants(*machine).ok();
+  if (!ok) state.SkipWithError("the invariants do not hold");
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() *
+                                               (machine->accounts_count() +
+                                                machine->transfers_count())));
+}
+BENCHMARK(BM_check_invariants)->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Marginal bytes allocated per transfer of capacity (records, links, pending state, expiry
 // heap, id index with room for failed ids): the difference between two capacities.

@@ -7,7 +7,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/prefetch.h"
 #include "core/time.h"
+#include "ledger/table_memory.h"
 
 namespace kervan {
 
@@ -71,6 +73,73 @@ template <typename Record>
 uint32_t index_in(std::span<const Record> records, const Record* found) {
   return found == nullptr ? index_none : static_cast<uint32_t>(found - records.data());
 }
+
+// ---- Lookups ----------------------------------------------------------------------------------
+
+// The lookups of a whole table are independent of one another, so their cache misses can
+// overlap: each id's index bucket is loaded `bucket_ahead` lookups before its turn, and a record
+// a check reads by index `record_ahead` before. Measured (BM_check_invariants, 1 M accounts and
+// 2 M transfers): 0.85 s looking each id up in turn, 0.55 s so; also loading each record with
+// its bucket, when most lookups need only the index, was slower.
+constexpr size_t bucket_ahead = 16;
+constexpr size_t record_ahead = 8;
+
+// Arrays of one entry per record: in table memory, so that a simulation's check at the end of
+// each run reuses the pages the previous run's check committed (ledger/table_memory.h).
+template <typename T>
+using PerRecord = std::vector<T, TableAllocator<T>>;
+
+enum class Records : uint8_t { accounts, transfers };
+
+// For i in [0, n): visit(i, index), index being that of the record (account or transfer) whose
+// id is id_of(i), or index_none when there is none (or id_of(i) is 0). Stops at, and returns,
+// the first report that is not ok.
+template <typename IdOf, typename Visit>
+InvariantReport look_up_each(const StateMachine& machine, Records records, size_t n, IdOf id_of,
+                             Visit visit) {
+  for (size_t i = 0; i < n; ++i) {
+    if (const size_t ahead = i + bucket_ahead; ahead < n) {
+      if (records == Records::accounts) {
+        machine.prefetch_account_ahead(id_of(ahead), 0);
+      } else {
+        machine.prefetch_transfer_ahead(id_of(ahead), 0);
+      }
+    }
+    const u128 id = id_of(i);
+    uint32_t index = index_none;
+    if (id != 0) {
+      index = records == Records::accounts
+                  ? index_in(machine.accounts(), machine.lookup_account(id))
+                  : index_in(machine.transfers(), machine.lookup_transfer(id));
+    }
+    if (InvariantReport report = visit(i, index); !report.ok()) return report;
+  }
+  return {};
+}
+
+// Each transfer's accounts (index_none when absent), looked up once for every check that
+// needs them.
+struct TransferAccounts {
+  PerRecord<uint32_t> debit;
+  PerRecord<uint32_t> credit;
+
+  // One pass over the transfers, both sides at once.
+  explicit TransferAccounts(const StateMachine& machine)
+      : debit(machine.transfers().size()), credit(machine.transfers().size()) {
+    const std::span<const Transfer> transfers = machine.transfers();
+    const auto index_of = [&](u128 id) {
+      return id == 0 ? index_none : index_in(machine.accounts(), machine.lookup_account(id));
+    };
+    for (size_t i = 0; i < transfers.size(); ++i) {
+      if (const size_t ahead = i + bucket_ahead; ahead < transfers.size()) {
+        machine.prefetch_account_ahead(transfers[ahead].debit_account_id, 0);
+        machine.prefetch_account_ahead(transfers[ahead].credit_account_id, 0);
+      }
+      debit[i] = index_of(transfers[i].debit_account_id);
+      credit[i] = index_of(transfers[i].credit_account_id);
+    }
+  }
+};
 
 // ---- Structure --------------------------------------------------------------------------------
 
@@ -142,17 +211,27 @@ InvariantReport check_timestamps(const StateMachine& machine) {
 }
 
 InvariantReport check_indexes(const StateMachine& machine) {
-  for (const Account& a : machine.accounts()) {
-    if (machine.lookup_account(a.id) != &a) {
-      return broken(Invariant::id_index_inconsistent,
-                    "account " + text(a.id) + ": looking its id up does not find it");
-    }
+  const auto finds_itself = [](auto records, const char* kind) {
+    return [records, kind](size_t i, uint32_t found) {
+      if (found == i) return InvariantReport{};
+      return broken(Invariant::id_index_inconsistent, std::string(kind) + " " +
+                                                          text(records[i].id) +
+                                                          ": looking its id up does not find it");
+    };
+  };
+  const std::span<const Account> accounts = machine.accounts();
+  if (InvariantReport report = look_up_each(
+          machine, Records::accounts, accounts.size(), [&](size_t i) { return accounts[i].id; },
+          finds_itself(accounts, "account"));
+      !report.ok()) {
+    return report;
   }
-  for (const Transfer& t : machine.transfers()) {
-    if (machine.lookup_transfer(t.id) != &t) {
-      return broken(Invariant::id_index_inconsistent,
-                    "transfer " + text(t.id) + ": looking its id up does not find it");
-    }
+  const std::span<const Transfer> transfers = machine.transfers();
+  if (InvariantReport report = look_up_each(
+          machine, Records::transfers, transfers.size(), [&](size_t i) { return transfers[i].id; },
+          finds_itself(transfers, "transfer"));
+      !report.ok()) {
+    return report;
   }
   for (const FailedTransfer& f : machine.failed_transfers()) {
     const auto name = [&] { return "failed transfer " + text(f.id); };
@@ -187,15 +266,17 @@ const char* malformed(const Transfer& t) {
   return nullptr;
 }
 
-InvariantReport check_transfer(const StateMachine& machine, const Transfer& t, PendingState state) {
+// `debit_index` and `credit_index`: t's accounts as TransferAccounts found them.
+InvariantReport check_transfer(const StateMachine& machine, const Transfer& t, PendingState state,
+                               uint32_t debit_index, uint32_t credit_index) {
   const auto name = [&] { return "transfer " + text(t.id); };
-  const Account* debit = machine.lookup_account(t.debit_account_id);
-  const Account* credit = machine.lookup_account(t.credit_account_id);
-  if (debit == nullptr || credit == nullptr) {
-    const u128 missing = debit == nullptr ? t.debit_account_id : t.credit_account_id;
+  if (debit_index == index_none || credit_index == index_none) {
+    const u128 missing = debit_index == index_none ? t.debit_account_id : t.credit_account_id;
     return broken(Invariant::transfer_account_not_found,
                   name() + ": account " + text(missing) + " does not exist");
   }
+  const Account* debit = &machine.accounts()[debit_index];
+  const Account* credit = &machine.accounts()[credit_index];
   if (t.ledger != debit->ledger || t.ledger != credit->ledger) {
     return broken(Invariant::transfer_ledger_mismatch,
                   name() + ": ledger " + text(uint64_t{t.ledger}) + ", its accounts' " +
@@ -214,12 +295,20 @@ InvariantReport check_transfer(const StateMachine& machine, const Transfer& t, P
   return {};
 }
 
-InvariantReport check_transfers(const StateMachine& machine) {
+InvariantReport check_transfers(const StateMachine& machine, const TransferAccounts& found) {
   const std::span<const Transfer> transfers = machine.transfers();
   const std::span<const PendingState> states = machine.pending_states();
+  const std::span<const Account> accounts = machine.accounts();
   KERVAN_ASSERT(states.size() == transfers.size());
   for (size_t i = 0; i < transfers.size(); ++i) {
-    if (InvariantReport report = check_transfer(machine, transfers[i], states[i]); !report.ok()) {
+    if (const size_t ahead = i + record_ahead; ahead < transfers.size()) {
+      for (const uint32_t index : {found.debit[ahead], found.credit[ahead]}) {
+        if (index != index_none) prefetch_for_read(&accounts[index]);
+      }
+    }
+    if (InvariantReport report =
+            check_transfer(machine, transfers[i], states[i], found.debit[i], found.credit[i]);
+        !report.ok()) {
       return report;
     }
   }
@@ -228,12 +317,12 @@ InvariantReport check_transfers(const StateMachine& machine) {
 
 // ---- Two-phase resolution ---------------------------------------------------------------------
 
-// The post or void transfers[index] against the pending transfer it names.
-InvariantReport check_resolve(const StateMachine& machine, uint32_t index) {
+// The post or void transfers[index] against the pending transfer it names, transfers[target]
+// (index_none when its pending_id names no transfer).
+InvariantReport check_resolve(const StateMachine& machine, uint32_t index, uint32_t target) {
   const std::span<const Transfer> transfers = machine.transfers();
   const Transfer& t = transfers[index];
   const auto name = [&] { return "transfer " + text(t.id); };
-  const uint32_t target = index_in(transfers, machine.lookup_transfer(t.pending_id));
   if (target == index_none || target >= index ||
       !has_flag(transfers[target].flags, TransferFlags::pending)) {
     return broken(Invariant::resolve_target_invalid, name() + ": pending_id " + text(t.pending_id) +
@@ -291,17 +380,28 @@ InvariantReport check_pending_state(const StateMachine& machine, uint32_t index,
 InvariantReport check_resolutions(const StateMachine& machine) {
   const std::span<const Transfer> transfers = machine.transfers();
   // For each pending transfer, the post or void naming it.
-  std::vector<uint32_t> resolver(transfers.size(), index_none);
-  for (uint32_t i = 0; i < transfers.size(); ++i) {
-    if (!resolves(transfers[i])) continue;
-    if (InvariantReport report = check_resolve(machine, i); !report.ok()) return report;
-    const uint32_t target = index_in(transfers, machine.lookup_transfer(transfers[i].pending_id));
+  PerRecord<uint32_t> resolver(transfers.size(), index_none);
+  const auto pending_id_of = [&](size_t i) {
+    return resolves(transfers[i]) ? transfers[i].pending_id : u128{0};
+  };
+  const auto record_resolver = [&](size_t i, uint32_t target) {
+    if (!resolves(transfers[i])) return InvariantReport{};
+    if (InvariantReport report = check_resolve(machine, static_cast<uint32_t>(i), target);
+        !report.ok()) {
+      return report;
+    }
     if (resolver[target] != index_none) {
       return broken(Invariant::pending_resolved_twice,
                     "pending transfer " + text(transfers[target].id) + ": resolved by " +
                         text(transfers[resolver[target]].id) + " and by " + text(transfers[i].id));
     }
-    resolver[target] = i;
+    resolver[target] = static_cast<uint32_t>(i);
+    return InvariantReport{};
+  };
+  if (InvariantReport report = look_up_each(machine, Records::transfers, transfers.size(),
+                                            pending_id_of, record_resolver);
+      !report.ok()) {
+    return report;
   }
   for (uint32_t i = 0; i < transfers.size(); ++i) {
     if (!has_flag(transfers[i].flags, TransferFlags::pending)) continue;
@@ -405,8 +505,8 @@ constexpr BalanceField balance_fields[] = {
 };
 
 // Adds what transfers[index] contributes to its accounts' balances. REQUIRES: check_transfers.
-InvariantReport add_implied(const StateMachine& machine, uint32_t index,
-                            std::vector<Balances>& implied) {
+InvariantReport add_implied(const StateMachine& machine, const TransferAccounts& found,
+                            uint32_t index, PerRecord<Balances>& implied) {
   const Transfer& t = machine.transfers()[index];
   const PendingState state = machine.pending_states()[index];
   const bool is_pending = has_flag(t.flags, TransferFlags::pending);
@@ -415,13 +515,12 @@ InvariantReport add_implied(const StateMachine& machine, uint32_t index,
   const std::span<const Account> accounts = machine.accounts();
   const BalanceField& debit_field = balance_fields[is_pending ? 0 : 1];
   const BalanceField& credit_field = balance_fields[is_pending ? 2 : 3];
-  const std::pair<const Account*, const BalanceField*> sides[] = {
-      {machine.lookup_account(t.debit_account_id), &debit_field},
-      {machine.lookup_account(t.credit_account_id), &credit_field}};
+  const std::pair<uint32_t, const BalanceField*> sides[] = {{found.debit[index], &debit_field},
+                                                             {found.credit[index], &credit_field}};
   for (const auto& [account, field] : sides) {
-    u128& sum = implied[index_in(accounts, account)].*(field->implied);
+    u128& sum = implied[account].*(field->implied);
     if (!checked_add(sum, t.amount, &sum)) {
-      return broken(Invariant::balance_overflow, "account " + text(account->id) +
+      return broken(Invariant::balance_overflow, "account " + text(accounts[account].id) +
                                                      ": its transfers' " + field->name +
                                                      " pass 2^128 - 1 at transfer " + text(t.id));
     }
@@ -429,11 +528,18 @@ InvariantReport add_implied(const StateMachine& machine, uint32_t index,
   return {};
 }
 
-InvariantReport check_balances(const StateMachine& machine) {
+InvariantReport check_balances(const StateMachine& machine, const TransferAccounts& found) {
   const std::span<const Account> accounts = machine.accounts();
-  std::vector<Balances> implied(accounts.size());
-  for (uint32_t i = 0; i < machine.transfers().size(); ++i) {
-    if (InvariantReport report = add_implied(machine, i, implied); !report.ok()) return report;
+  PerRecord<Balances> implied(accounts.size());
+  const size_t transfers = machine.transfers().size();
+  for (uint32_t i = 0; i < transfers; ++i) {
+    if (const size_t ahead = i + record_ahead; ahead < transfers) {
+      prefetch_for_read(&implied[found.debit[ahead]]);
+      prefetch_for_read(&implied[found.credit[ahead]]);
+    }
+    if (InvariantReport report = add_implied(machine, found, i, implied); !report.ok()) {
+      return report;
+    }
   }
   for (size_t i = 0; i < accounts.size(); ++i) {
     for (const BalanceField& field : balance_fields) {
@@ -453,12 +559,15 @@ InvariantReport check_balances(const StateMachine& machine) {
 InvariantReport check_invariants(const StateMachine& machine) {
   // In order: each check may rely on the ones before it (e.g. accounts found, targets valid).
   using Check = InvariantReport (*)(const StateMachine&);
-  constexpr Check checks[] = {check_timestamps, check_indexes, check_transfers, check_resolutions,
-                              check_ledgers,    check_limits,  check_balances};
-  for (const Check check : checks) {
+  for (const Check check : {check_timestamps, check_indexes}) {
     if (InvariantReport report = check(machine); !report.ok()) return report;
   }
-  return {};
+  const TransferAccounts found(machine);
+  if (InvariantReport report = check_transfers(machine, found); !report.ok()) return report;
+  for (const Check check : {check_resolutions, check_ledgers, check_limits}) {
+    if (InvariantReport report = check(machine); !report.ok()) return report;
+  }
+  return check_balances(machine, found);
 }
 
 }  // namespace kervan
