@@ -1,6 +1,7 @@
 #include "ledger/transit/transit_ledger.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "core/assert.h"
@@ -36,10 +37,30 @@ u128 pack_base37(std::string_view text) {
   return key;
 }
 
+// Eight characters of A-Z0-9 (bytes 0x30..0x5A), six bits each: byte - 0x2F is 1..43, never 0,
+// and fits six bits. Three shift-and-mask steps gather the eight 6-bit fields into 48 bits.
+uint64_t pack_six_bits(const char* eight) {
+  uint64_t x = 0;
+  std::memcpy(&x, eight, sizeof(x));
+  x -= 0x2F2F2F2F2F2F2F2Full;  // Each byte is at least 0x30: no borrow crosses a byte.
+  x = (x & 0x00FF00FF00FF00FFull) | ((x & 0xFF00FF00FF00FF00ull) >> 2);
+  x = (x & 0x0000FFFF0000FFFFull) | ((x & 0xFFFF0000FFFF0000ull) >> 4);
+  return (x & 0x00000000FFFFFFFFull) | ((x & 0xFFFFFFFF00000000ull) >> 8);
+}
+
 }  // namespace
 
 u128 grn_key(const Grn& grn) { return pack_base37(grn.text()); }
-u128 mrn_key(const Mrn& mrn) { return pack_base37(mrn.text()); }
+
+// 18 characters x 6 bits = 108 bits, with no multiplication: every step that names a
+// movement, and every prefetch hint, computes one.
+u128 mrn_key(const Mrn& mrn) {
+  static_assert(mrn_chars == 18);
+  KERVAN_ASSERT(!mrn.empty());
+  const char* chars = mrn.text().data();
+  const uint64_t last_two = uint64_t(chars[16] - 0x2F) | uint64_t(chars[17] - 0x2F) << 6;
+  return u128{pack_six_bits(chars)} | u128{pack_six_bits(chars + 8)} << 48 | u128{last_two} << 96;
+}
 
 std::string_view result_name(TransitResult result) {
 #define KERVAN_RESULT_CASE(name, number) \

@@ -176,8 +176,8 @@ class TransitLedger {
   uint32_t distributions_ = 0;  // Numbers the transfers of each union distribution.
 };
 
-// Keys for the id tables: a GRN or MRN packed losslessly into 128 bits (base 37 over its
-// characters), never zero.
+// Keys for the id tables, losslessly packed into 128 bits and never zero: a GRN base 37 over its
+// characters, an MRN (never empty) six bits per character.
 u128 grn_key(const Grn& grn);
 u128 mrn_key(const Mrn& mrn);
 

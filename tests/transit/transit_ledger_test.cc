@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <set>
+#include <string>
 
 #include "ledger/invariants.h"
 #include "ledger/transit/transit_queries.h"
@@ -742,6 +744,37 @@ TEST(TransitKeys, GrnAndMrnKeysAreDistinctAndNeverZero) {
   EXPECT_NE(grn_key(a), grn_key(voucher));
   EXPECT_NE(grn_key(a), u128{0});
   EXPECT_NE(mrn_key(make_mrn(26, Country::of("KZ"), "000000000001")), u128{0});
+}
+
+// An MRN's key is its characters six bits each, character i at bit 6i ('0' is 1, 'Z' is 43):
+// lossless, so two MRNs share a key only when they are equal.
+TEST(TransitKeys, MrnKeyHoldsEveryCharacterInSixBits) {
+  const auto by_characters = [](const Mrn& mrn) {
+    u128 key = 0;
+    for (size_t i = 0; i < mrn.text().size(); ++i) {
+      key |= u128(static_cast<unsigned>(mrn.text()[i]) - 0x2F) << (6 * i);
+    }
+    return key;
+  };
+  const std::string_view symbols = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::set<u128> keys;
+  size_t made = 0;
+  for (const Country country : {Country::of("KZ"), Country::of("UZ"), Country::of("TJ")}) {
+    for (uint32_t year : {26u, 99u}) {
+      for (size_t position = 0; position < 12; ++position) {
+        for (char symbol : symbols) {
+          std::string serial(12, '0');
+          serial[position] = symbol;
+          const Mrn mrn = make_mrn(year, country, serial);
+          ASSERT_EQ(mrn_key(mrn), by_characters(mrn)) << mrn.text();
+          keys.insert(mrn_key(mrn));
+          made += 1;
+        }
+      }
+    }
+  }
+  // Each serial of a single nonzero symbol once, the all-zero serial once per country and year.
+  EXPECT_EQ(keys.size(), made - 6 * (12 - 1));
 }
 
 }  // namespace
