@@ -1,12 +1,13 @@
-// The simulator's speed on one core: one replication of the default CAREC scenario (a year of
-// region-wide traffic, about a million movements), each phase timed apart: drawing the traffic,
-// sizing each scheme's guarantees (a no-wait pre-run), and running each scheme through the
-// in-process transit ledger. With `runs`, each scheme is sized and run that many times: runs
-// after the first reuse the table memory the previous one committed, as in `kervan simulate`,
-// where every thread runs scheme after scheme (the first run's page faults vary from 0.5 to
-// 2.7 s per GiB on this VM, so steady-state figures are the ones to compare).
+// The simulator's speed on one core: replications of the default CAREC scenario (a year of
+// region-wide traffic, about a million movements), each phase timed apart: drawing the
+// replication's traffic, sizing each scheme's guarantees (a no-wait pre-run), and running each
+// scheme through the in-process transit ledger, ending with its checks (money conservation,
+// the ledger against the simulator, every core invariant). Replications after the first reuse
+// the table memory the previous one committed, as in `kervan simulate`, where each thread runs
+// replication after replication (the first one's page faults vary from 0.5 to 2.7 s per GiB on
+// this VM, so steady-state figures are the ones to compare).
 //
-//   build/bench/kervan_sim_bench [horizon_days [scheme|all [runs]]]
+//   build/bench/kervan_sim_bench [horizon_days [scheme|all [replications]]]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -32,26 +33,32 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (argc > 1) scenario.horizon_days = std::atoi(argv[1]);
-  auto start = std::chrono::steady_clock::now();
-  const kervan::TrafficPlan plan = kervan::generate_traffic(scenario, 0);
-  std::printf("traffic: %zu movements in %.2f s (%.0f k/s)\n", plan.trucks.size(),
-              seconds_since(start), double(plan.trucks.size()) / seconds_since(start) / 1e3);
-  const int runs = argc > 3 ? std::max(1, std::atoi(argv[3])) : 1;
-  for (const kervan::Scheme& scheme : scenario.schemes) {
-    if (argc > 2 && std::string_view(argv[2]) != "all" && scheme.name != argv[2]) continue;
-    for (int run_number = 0; run_number < runs; ++run_number) {
+  const std::string_view only = argc > 2 ? argv[2] : "all";
+  const int replications = argc > 3 ? std::max(1, std::atoi(argv[3])) : 1;
+  for (int r = 0; r < replications; ++r) {
+    auto start = std::chrono::steady_clock::now();
+    const kervan::TrafficPlan plan = kervan::generate_traffic(scenario, uint32_t(r));
+    const double traffic_s = seconds_since(start);
+    double replication_s = traffic_s;
+    std::printf("replication %d: traffic %zu movements in %.2f s (%.0f k/s)\n", r,
+                plan.trucks.size(), traffic_s, double(plan.trucks.size()) / traffic_s / 1e3);
+    for (const kervan::Scheme& scheme : scenario.schemes) {
+      if (only != "all" && scheme.name != only) continue;
       start = std::chrono::steady_clock::now();
       const kervan::GuaranteeSizing sizing = kervan::size_guarantees(scenario, scheme, plan);
       const double sizing_s = seconds_since(start);
       start = std::chrono::steady_clock::now();
       const kervan::SchemeRunResult run = kervan::run_scheme(scenario, scheme, plan, sizing);
       const double run_s = seconds_since(start);
+      replication_s += sizing_s + run_s;
       std::printf(
-          "%-14s sizing %.2f s, run %.2f s (%.0f k movements/s, %.1f M ledger steps/s), "
-          "ledger agrees: %s\n",
+          "  %-14s sizing %.2f s, run %.2f s (%.0f k movements/s, %.1f M ledger steps/s), "
+          "ledger agrees: %s; with the traffic %.2f s\n",
           scheme.name.c_str(), sizing_s, run_s, double(plan.trucks.size()) / run_s / 1e3,
-          double(run.ledger_steps) / run_s / 1e6, run.ledger_agrees ? "yes" : "NO");
+          double(run.ledger_steps) / run_s / 1e6, run.ledger_agrees ? "yes" : "NO",
+          traffic_s + sizing_s + run_s);
     }
+    std::printf("  replication %d: %.2f s\n", r, replication_s);
   }
   return 0;
 }

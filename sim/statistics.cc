@@ -149,6 +149,21 @@ double quantile_sorted(std::span<const double> sorted, double p) noexcept {
   return sorted[i] + (h - floor_h) * (sorted[i + 1] - sorted[i]);
 }
 
+double quantile_select(std::span<double> values, double p) noexcept {
+  KERVAN_ASSERT(!values.empty());
+  KERVAN_ASSERT(p >= 0 && p <= 1);
+  KERVAN_ASSERT(std::none_of(values.begin(), values.end(), [](double v) { return std::isnan(v); }));
+  const double h = static_cast<double>(values.size() - 1) * p;
+  const double floor_h = std::floor(h);
+  const size_t i = static_cast<size_t>(floor_h);
+  const auto at = values.begin() + static_cast<std::ptrdiff_t>(std::min(i, values.size() - 1));
+  std::nth_element(values.begin(), at, values.end());
+  if (i + 1 >= values.size()) return *at;
+  // Everything after the i-th smallest is at least it; the (i+1)-th smallest is their minimum.
+  const double next = *std::min_element(at + 1, values.end());
+  return *at + (h - floor_h) * (next - *at);
+}
+
 TailRisk tail_risk_sorted(std::span<const double> sorted_losses, double alpha) noexcept {
   KERVAN_ASSERT(!sorted_losses.empty());
   KERVAN_ASSERT(alpha > 0 && alpha < 1);

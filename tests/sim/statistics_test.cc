@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -187,6 +188,23 @@ TEST(QuantileSorted, IsHyndmanFanType7) {
   };
   for (const auto& c : cases) {
     EXPECT_DOUBLE_EQ(quantile_sorted(c.sorted, c.p), c.quantile) << c.p;
+  }
+}
+
+// Selection gives what sorting gives, bit for bit, at every p, ties and all.
+TEST(Quantile, SelectEqualsSortedOnShuffledSamples) {
+  RandomStream draws(7, 0, 1);
+  for (const size_t n : {size_t{1}, size_t{2}, size_t{5}, size_t{1000}}) {
+    std::vector<double> values(n);
+    for (double& v : values) v = std::floor(draws.uniform01() * 40) / 4;  // Many ties.
+    std::vector<double> sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    for (const double p : {0.0, 0.01, 0.25, 0.5, 0.95, 0.99, 1.0}) {
+      std::vector<double> scratch = values;
+      const double selected = quantile_select(scratch, p);
+      EXPECT_EQ(std::bit_cast<uint64_t>(selected), std::bit_cast<uint64_t>(quantile_sorted(sorted, p)))
+          << "n " << n << " p " << p;
+    }
   }
 }
 
