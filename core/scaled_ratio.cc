@@ -78,6 +78,32 @@ bool wide_ratio(u128 a, u128 b, unsigned up, u128 c, unsigned down, bool negativ
   return to_signed(bits, negative, out);
 }
 
+// *quotient = n / d, *remainder = n % d, with one division, and the cheapest one that fits:
+// 64-bit operands nearly always (cents times a rate), or a 128-by-64-bit division on x86-64.
+// (n / d and n % d in u128 are two calls into libgcc's generic 128-bit division.)
+void divide(u128 n, u128 d, u128* quotient, u128* remainder) {
+  if (u128_high(n) == 0 && u128_high(d) == 0) {
+    const uint64_t q = u128_low(n) / u128_low(d);
+    *quotient = q;
+    *remainder = u128_low(n) - q * u128_low(d);
+    return;
+  }
+#if defined(__x86_64__)
+  if (u128_high(d) == 0 && u128_high(n) < u128_low(d)) {  // The quotient fits 64 bits.
+    uint64_t q = 0;
+    uint64_t r = 0;
+    __asm__("divq %[divisor]"
+            : "=a"(q), "=d"(r)
+            : [divisor] "rm"(u128_low(d)), "a"(u128_low(n)), "d"(u128_high(n)));
+    *quotient = q;
+    *remainder = r;
+    return;
+  }
+#endif
+  *quotient = n / d;
+  *remainder = n - *quotient * d;
+}
+
 }  // namespace
 
 bool scaled_ratio(u128 a, u128 b, unsigned up, u128 c, unsigned down, bool negative,
@@ -89,8 +115,9 @@ bool scaled_ratio(u128 a, u128 b, unsigned up, u128 c, unsigned down, bool negat
   if (!product(a, b, up, &numerator) || !product(c, 1, down, &denominator)) {
     return wide_ratio(a, b, up, c, down, negative, out);
   }
-  u128 quotient = numerator / denominator;
-  const u128 remainder = numerator % denominator;
+  u128 quotient = 0;
+  u128 remainder = 0;
+  divide(numerator, denominator, &quotient, &remainder);
   // Half-even without doubling the remainder (which could wrap): compare it with what is left.
   const u128 rest = denominator - remainder;
   if (remainder > rest || (remainder == rest && (quotient & 1) != 0)) quotient += 1;

@@ -315,7 +315,11 @@ class Engine {
     start_ns_ = *start;
     const uint32_t keys = uint32_t(guarantees_.size());
     const uint64_t movements = sizing_->ledger_movements;
-    const uint64_t accounts = movements + keys + 64 * countries_.size() + 4096;
+    // Per guarantee its cover and reserved accounts; per provider its funding; per country its
+    // collected account and a receivable per provider: none per movement.
+    const uint64_t parties = s_.principals + 2 * countries_.size() + 16;
+    const uint64_t accounts = 2 * uint64_t{keys} + parties +
+                              countries_.size() * (countries_.size() + 64) + 4096;
     // Per movement a reservation and its release; a claim adds a draw to the receivable and
     // a payment per reference (one here). Per guarantee its funding and amendments.
     uint64_t incidents = 0;
@@ -323,7 +327,7 @@ class Engine {
     const uint64_t transfers = 2 * movements + 2 * incidents + 4 * uint64_t{keys} + 4096;
     KERVAN_ASSERT(accounts < UINT32_MAX && transfers < UINT32_MAX);
     const TransitConfig config{
-        .parties_max = uint32_t(s_.principals + 2 * countries_.size() + 16),
+        .parties_max = uint32_t(parties),
         .guarantees_max = keys,
         .movements_max = sizing_->peak_live_movements * 3 / 2 + 4096,
         .currencies_max = 1,

@@ -19,7 +19,7 @@ namespace kervan {
 enum class AccountKind : uint8_t {
   provider_funding = 1,
   guarantee_cover = 2,
-  movement_cover = 3,
+  guarantee_reserved = 3,
   country_receivable = 4,
   country_collected = 5,
   union_pool = 6,
@@ -45,8 +45,10 @@ inline u128 funding_account(PartyId provider, Currency currency) {
 inline u128 cover_account(uint32_t guarantee) {
   return id_of(AccountKind::guarantee_cover, guarantee);
 }
-inline u128 movement_account(uint32_t movement, size_t reference) {
-  return id_of(AccountKind::movement_cover, (u128{movement} << 8) | reference);
+// The other side of a guarantee's reservations: one account per guarantee, not per movement
+// (a movement's reservation is its pending transfer, found by id).
+inline u128 reserved_account(uint32_t guarantee) {
+  return id_of(AccountKind::guarantee_reserved, guarantee);
 }
 inline u128 receivable_account(Country country, PartyId provider, Currency currency) {
   return id_of(AccountKind::country_receivable, (u128{country.code()} << 80) |

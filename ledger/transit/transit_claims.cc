@@ -96,7 +96,7 @@ TransitResult TransitLedger::raise_claim(uint64_t now_ns, PartyId actor, const M
         make_account(receivable, currency, AccountKind::country_receivable);
     transfers[count++] = make_transfer(
         transfer_id(TransferCode::claim_to_receivable, m->number, m->release_attempts, local),
-        movement_account(m->number, i), receivable, draws[i], currency,
+        reserved_account(g->index), receivable, draws[i], currency,
         TransferCode::claim_to_receivable);
   }
   accounts[accounts_count++] =

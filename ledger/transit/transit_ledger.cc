@@ -84,10 +84,11 @@ TransitLedger::TransitLedger(const TransitConfig& config)
       movement_ids_(config.movements_max, config.hash_seed + 2, config.prefault),
       free_movement_slots_(config.movements_max, config.prefault),
       duties_(size_t{itinerary_max} * config.currencies_max * 16) {
-  // Accounts: funding per provider and currency, cover per guarantee, up to 9 per movement,
-  // receivable per country, provider and currency, collected per country and currency.
+  // Accounts: funding per provider and currency, cover and reserved per guarantee, collected
+  // per country and currency, and a receivable per country, provider and currency, which only
+  // a claim on a reference creates (so at most one per movement reference).
   const uint64_t accounts = uint64_t{config.parties_max} * config.currencies_max * 2 +
-                            config.guarantees_max +
+                            uint64_t{config.guarantees_max} * 2 +
                             uint64_t{config.movements_max} * guarantee_references_max;
   // Transfers: funding and amendments, and per reference a reservation, its resolution and a
   // move to a receivable and its payment.
@@ -154,11 +155,10 @@ void TransitLedger::prefetch_movement(const Mrn& mrn, int stage) const {
     for (size_t line = 0; line < 4 * 64; line += 64) prefetch_for_read(progress + line);
     return;
   }
-  // What a discharge or a claim resolves: each reference's movement account and reservation,
-  // and the id the reservation's release will take.
+  // What a discharge or a claim resolves: each reference's reservation, and the id the
+  // reservation's release will take (the guarantees' accounts are few, and stay cached).
   const int core_stage = stage - 2;
   for (uint32_t i = 0; i < m.declaration.references_count; ++i) {
-    ledger_->prefetch_account_ahead(movement_account(m.number, i), core_stage);
     ledger_->prefetch_transfer_ahead(
         transfer_id(TransferCode::reserve, m.number, m.release_attempts, i), core_stage);
     if (core_stage == 0) {
@@ -327,7 +327,8 @@ TransitResult TransitLedger::register_guarantee(uint64_t now_ns, PartyId actor,
   const Account accounts[] = {
       make_account(funding_account(spec.provider, currency), currency,
                    AccountKind::provider_funding),
-      make_account(cover_account(index), currency, AccountKind::guarantee_cover, cover_flags)};
+      make_account(cover_account(index), currency, AccountKind::guarantee_cover, cover_flags),
+      make_account(reserved_account(index), currency, AccountKind::guarantee_reserved)};
   if (const TR result = ensure_accounts(now_ns, accounts); result != TR::ok) return result;
   if (amount > 0) {
     Transfer funding = make_transfer(transfer_id(TransferCode::register_cover, index, 0, 0),
@@ -650,24 +651,17 @@ TransitResult TransitLedger::release_movement(uint64_t now_ns, PartyId actor, co
   if (const TR result = check_release(now_ns, actor, *m); result != TR::ok) return result;
   const Declaration& d = m->declaration;
   const Currency currency = d.references[0].amount_concerned.currency();
-  std::array<Account, guarantee_references_max> accounts{};
   std::array<Transfer, guarantee_references_max> reservations{};
   m->release_attempts += 1;
   for (size_t i = 0; i < d.references_count; ++i) {
     const Guarantee* g = guarantee(d.references[i].grn);
-    accounts[i] = make_account(movement_account(m->number, i), currency,
-                               AccountKind::movement_cover);
     reservations[i] = make_transfer(
         transfer_id(TransferCode::reserve, m->number, m->release_attempts, uint32_t(i)),
-        cover_account(g->index), movement_account(m->number, i),
+        cover_account(g->index), reserved_account(g->index),
         d.references[i].amount_concerned.minor(), currency, TransferCode::reserve,
         flags_of(TransferFlags::pending));
   }
   const size_t count = d.references_count;
-  if (const TR result = ensure_accounts(now_ns, std::span(accounts).first(count));
-      result != TR::ok) {
-    return result;
-  }
   if (const TR result = apply_linked(now_ns, std::span(reservations).first(count));
       result != TR::ok) {
     return result;

@@ -60,6 +60,44 @@ TEST(ScaledRatio, TheExtremesOfI128) {
             i128_min);
 }
 
+// Each division the u128 path may take, at its edges, against unbounded integers: both
+// operands within 64 bits; a 128-bit numerator over a 64-bit denominator whose quotient fits 64
+// bits (x86-64's divq); a quotient past 64 bits; a denominator past 64 bits.
+TEST(ScaledRatio, EveryDivisionPathAgreesWithUnboundedIntegers) {
+  using boost::multiprecision::cpp_int;
+  auto big = [](u128 v) { return (cpp_int(u128_high(v)) << 64) | cpp_int(u128_low(v)); };
+  struct Case {
+    u128 a, b, c;
+  };
+  const u128 max64 = UINT64_MAX;
+  const Case cases[] = {
+      {12'345, 678, 7},                          // 64 by 64.
+      {max64, 1, 3},                             // 64 by 64, at the top.
+      {max64, max64, max64},                     // 128 by 64, quotient = 2^64 - 1.
+      {max64, max64 - 1, max64},                 // 128 by 64, just below.
+      {u128{1} << 100, 3, (u128{1} << 63) + 5},  // 128 by 64, quotient within 64 bits.
+      {u128{1} << 100, 3, 7},                    // Quotient past 64 bits.
+      {u128{1} << 120, 1, (u128{1} << 70) + 1},  // Denominator past 64 bits.
+      {max64 * 5 + 3, 2, max64 + 2},             // Both past 64 bits.
+  };
+  for (const Case& k : cases) {
+    for (const bool negative : {false, true}) {
+      const cpp_int numerator = big(k.a) * big(k.b);
+      const cpp_int denominator = big(k.c);
+      cpp_int quotient = numerator / denominator;
+      const cpp_int remainder = numerator % denominator;
+      if (2 * remainder > denominator || (2 * remainder == denominator && (quotient & 1) != 0)) {
+        quotient += 1;
+      }
+      i128 out = 0;
+      ASSERT_TRUE(scaled_ratio(k.a, k.b, 0, k.c, 0, negative, &out));
+      EXPECT_EQ(big(magnitude_of(out)), quotient) << big(k.a) << " x " << big(k.b) << " / "
+                                                  << big(k.c);
+      EXPECT_EQ(out < 0, negative && quotient != 0);
+    }
+  }
+}
+
 // Against unbounded integers with rounding written out, over magnitudes of every size.
 TEST(ScaledRatio, AgreesWithUnboundedIntegers) {
   using boost::multiprecision::cpp_int;
