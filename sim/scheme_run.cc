@@ -96,6 +96,22 @@ struct Hold {
   int64_t to_s;
 };
 
+// Visits the starts and ends of intervals in time order as on_step(t, +1) and on_step(t, -1),
+// an end before a start at the same second. Sorts both (plain integers sort faster than pairs)
+// and merges them.
+template <typename OnStep>
+void for_each_step(std::vector<int64_t>& starts, std::vector<int64_t>& ends, OnStep on_step) {
+  std::sort(starts.begin(), starts.end());
+  std::sort(ends.begin(), ends.end());
+  for (size_t si = 0, ei = 0; si < starts.size() || ei < ends.size();) {
+    if (ei < ends.size() && (si == starts.size() || ends[ei] <= starts[si])) {
+      on_step(ends[ei++], -1);
+    } else {
+      on_step(starts[si++], +1);
+    }
+  }
+}
+
 class Engine {
  public:
   Engine(const Scenario& s, const Scheme& scheme, const TrafficPlan& plan,
@@ -141,8 +157,9 @@ class Engine {
   std::vector<Hold> holds_from_timelines() {
     std::vector<Hold> holds;
     holds.reserve(plan_.trucks.size() * (is_national(scheme_) ? 3 : 1));
-    std::vector<std::pair<int64_t, int>> live;
-    live.reserve(holds.capacity() * 2);
+    std::vector<int64_t> live_starts, live_ends;
+    live_starts.reserve(holds.capacity());
+    live_ends.reserve(holds.capacity());
     const int64_t claim_after = static_cast<int64_t>(
         (s_.costs.time_limit_days + s_.incidents.enquiry_after_days) * sim_day_s);
     const int64_t paid_after =
@@ -151,8 +168,8 @@ class Engine {
       // Held from `from` for leg `position` until `to`; live until `live_to`.
       auto hold = [&](uint8_t position, int64_t from, int64_t to, int64_t live_to) {
         holds.push_back(Hold{key_of(t, position), amount_of(t, position), from, to});
-        live.push_back({from, +1});
-        live.push_back({live_to, -1});
+        live_starts.push_back(from);
+        live_ends.push_back(live_to);
       };
       if (!is_national(scheme_)) {
         const int64_t from = t.ready_s;
@@ -186,12 +203,11 @@ class Engine {
         entered = next;
       }
     }
-    std::sort(live.begin(), live.end());
     uint32_t open = 0;
-    for (const auto& [at, change] : live) {
+    for_each_step(live_starts, live_ends, [&](int64_t /*at*/, int change) {
       open = change > 0 ? open + 1 : open - 1;
       peak_live_ = std::max(peak_live_, open);
-    }
+    });
     ledger_movements_ = holds.size();
     return holds;
   }
@@ -951,8 +967,6 @@ class Engine {
 // over time) within [from, to).
 double open_statistic(std::vector<Hold>& holds, OpenStatistic statistic, int64_t from,
                       int64_t to) {
-  // The steps in time order, a hold's end before another's start at the same second: starts and
-  // ends sorted apart (plain integers sort faster than pairs), then merged.
   std::vector<int64_t> starts, ends;
   starts.reserve(holds.size());
   ends.reserve(holds.size());
@@ -960,16 +974,11 @@ double open_statistic(std::vector<Hold>& holds, OpenStatistic statistic, int64_t
     starts.push_back(h.from_s);
     ends.push_back(h.to_s);
   }
-  std::sort(starts.begin(), starts.end());
-  std::sort(ends.begin(), ends.end());
   int open = 0, peak = 0;
   double integral = 0;
   std::vector<double> time_at(1, 0.0);  // Seconds at each open count, within the window.
   int64_t last = from;
-  for (size_t si = 0, ei = 0; si < starts.size() || ei < ends.size();) {
-    const bool end = ei < ends.size() && (si == starts.size() || ends[ei] <= starts[si]);
-    const int64_t t = end ? ends[ei++] : starts[si++];
-    const int d = end ? -1 : +1;
+  for_each_step(starts, ends, [&](int64_t t, int d) {
     const int64_t a = std::max(last, from), b = std::min(t, to);
     if (a < b) {
       integral += double(open) * double(b - a);
@@ -979,7 +988,7 @@ double open_statistic(std::vector<Hold>& holds, OpenStatistic statistic, int64_t
     last = std::max(last, t);
     open += d;
     peak = std::max(peak, open);
-  }
+  });
   switch (statistic) {
     case OpenStatistic::peak:
       return peak;
