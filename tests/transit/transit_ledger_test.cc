@@ -746,6 +746,32 @@ TEST(TransitKeys, GrnAndMrnKeysAreDistinctAndNeverZero) {
   EXPECT_NE(mrn_key(make_mrn(26, Country::of("KZ"), "000000000001")), u128{0});
 }
 
+// A GRN's key is its characters as base-37 digits ('0' is 1, 'Z' is 36), digit after digit: so
+// lossless, with or without a voucher suffix (24 characters: 37^24 < 2^128).
+TEST(TransitKeys, GrnKeyIsItsCharactersInBase37) {
+  const auto by_characters = [](const Grn& grn) {
+    u128 key = 0;
+    for (const char c : grn.text()) {
+      key = key * 37 + (c <= '9' ? unsigned(c - '0') + 1 : unsigned(c - 'A') + 11);
+    }
+    return key;
+  };
+  const std::string_view symbols = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::set<u128> keys;
+  for (size_t position = 0; position < 12; ++position) {
+    for (const char symbol : symbols) {
+      std::string serial(12, 'Z');
+      serial[position] = symbol;
+      for (const char* voucher : {"", "A000000", "Z999999"}) {
+        const Grn grn = make_grn(99, Country::of("TJ"), serial, voucher);
+        ASSERT_EQ(grn_key(grn), by_characters(grn)) << grn.text();
+        keys.insert(grn_key(grn));
+      }
+    }
+  }
+  EXPECT_EQ(keys.size(), (12 * (symbols.size() - 1) + 1) * 3);  // The all-Z serial once.
+}
+
 // An MRN's key is its characters six bits each, character i at bit 6i ('0' is 1, 'Z' is 43):
 // lossless, so two MRNs share a key only when they are equal.
 TEST(TransitKeys, MrnKeyHoldsEveryCharacterInSixBits) {
