@@ -97,6 +97,17 @@ Mapping take_cached(TableCache& c, size_t size) {
   return found;
 }
 
+// A lazily committed table is mapped on a coarse grid of sizes (quarter steps between powers of
+// two: 1, 1.25, 1.5, 1.75 x 2^k), so that the next replication's table, a few percent larger or
+// smaller, still finds it in the cache. Its pages are committed only as used, so the slack costs
+// address space only.
+size_t grid_bytes(size_t size) {
+  const unsigned top = 63 - unsigned(__builtin_clzll(size));
+  const size_t step = top >= 2 ? size_t{1} << (top - 2) : 1;
+  const size_t rounded = (size + step - 1) / step * step;
+  return (rounded + huge_page_bytes - 1) / huge_page_bytes * huge_page_bytes;
+}
+
 }  // namespace
 
 // Tables of 2 MiB or more are rounded up to whole huge pages; smaller ones (tests, small
@@ -123,8 +134,16 @@ void* allocate_table(size_t bytes, Prefault prefault) {
     }
     return reused.table;
   }
-  void* table = map_table(size);
-  if (prefault == Prefault::yes) std::memset(table, 0, size);  // Commits every page now.
+  if (prefault == Prefault::yes) {
+    void* table = map_table(size);
+    std::memset(table, 0, size);  // Commits every page now.
+    return table;
+  }
+  const size_t mapped = grid_bytes(size);
+  void* table = map_table(mapped);
+  TableCache& c = cache();
+  const std::lock_guard lock(c.mutex);
+  c.lent.push_back({table, mapped});  // So that free_table caches all of it.
   return table;
 }
 

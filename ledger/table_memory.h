@@ -35,6 +35,10 @@ void release_table_cache();
 // Bytes mapped in the cache now.
 [[nodiscard]] size_t table_cache_bytes();
 
+// Tables allocated with Prefault::no are mapped on a coarse grid of sizes (quarter steps between
+// powers of two), so that a table a few percent larger than a freed one (the next replication's)
+// still reuses it; uncommitted, the slack costs address space only.
+//
 // A std::vector allocator from table memory (Prefault::no): for the simulator's large per-run
 // arrays (a year's trucks, their states), which then sit on huge pages and are reused from run
 // to run instead of page-faulted afresh. Meant for vectors sized once: every reallocation of a

@@ -56,6 +56,25 @@ TEST(TableMemory, ALargerTableIsMappedAfresh) {
   release_table_cache();
 }
 
+// A lazily committed table is mapped on a grid of quarter steps between powers of two, so that
+// the next run's table, a little larger, still reuses it; a pre-faulted one is mapped as asked.
+TEST(TableMemory, ALazyTableLeavesRoomForALittleLargerOne) {
+  release_table_cache();
+  void* first = allocate_table(33 * mib, Prefault::no);  // Mapped as 40 MiB (32 + 32/4).
+  static_cast<unsigned char*>(first)[33 * mib - 1] = 0xEF;
+  free_table(first, 33 * mib);
+  EXPECT_EQ(table_cache_bytes(), 40 * mib);
+  void* larger = allocate_table(39 * mib, Prefault::no);
+  EXPECT_EQ(larger, first);
+  EXPECT_TRUE(all_zero(larger, 39 * mib));
+  free_table(larger, 39 * mib);
+  release_table_cache();
+  void* eager = allocate_table(33 * mib, Prefault::yes);  // Whole huge pages only.
+  free_table(eager, 33 * mib);
+  EXPECT_EQ(table_cache_bytes(), 34 * mib);
+  release_table_cache();
+}
+
 TEST(TableMemory, SmallTablesAreNotCached) {
   release_table_cache();
   void* table = allocate_table(1000);
