@@ -53,6 +53,10 @@ TrafficPlan generate_traffic(const Scenario& s, uint32_t replication) {
   plan.replication = replication;
   plan.end_s = (s.warmup_days + s.horizon_days) * sim_day_s;
   const int64_t weeks = plan.end_s / (7 * sim_day_s) + 1;
+  // Calendar arithmetic once per day, not per draw.
+  const auto days = static_cast<size_t>(plan.end_s / sim_day_s + 1);
+  std::vector<Date> date_of_day(days);
+  for (size_t d = 0; d < days; ++d) date_of_day[d] = day_of(s, int64_t(d) * sim_day_s);
 
   // Each principal's risk class, drawn once per replication.
   std::vector<double> class_shares;
@@ -94,6 +98,10 @@ TrafficPlan generate_traffic(const Scenario& s, uint32_t replication) {
     const double week_max = *std::max_element(week_factor.begin(), week_factor.end());
     const double rate_max = corridor.movements_per_day * month_max * weekday_max * week_max;
     if (rate_max <= 0) continue;
+    std::vector<double> rate_of_day(days);
+    for (size_t d = 0; d < days; ++d) {
+      rate_of_day[d] = corridor_rate_per_day(s, corridor, int64_t(d) * sim_day_s);
+    }
     RandomStream draws(s.seed, replication, arrivals_stream + c);
     double t = 0;  // Seconds.
     uint32_t k = 0;
@@ -101,7 +109,7 @@ TrafficPlan generate_traffic(const Scenario& s, uint32_t replication) {
       t += sample_exponential(draws, rate_max / double(sim_day_s));
       if (t >= double(plan.end_s)) break;
       const auto at = static_cast<int64_t>(t);
-      const double rate = corridor_rate_per_day(s, corridor, at) *
+      const double rate = rate_of_day[static_cast<size_t>(at / sim_day_s)] *
                           week_factor[static_cast<size_t>(at / (7 * sim_day_s))];
       if (draws.uniform01() * rate_max < rate) arrivals.push_back({at, uint16_t(c), k++});
     }
@@ -150,7 +158,7 @@ TrafficPlan generate_traffic(const Scenario& s, uint32_t replication) {
     const CoverError error = compute_covered_amount(
         CoverRequest{.items = {&item, 1},
                      .itinerary = corridor.countries,
-                     .declared_on = day_of(s, t.ready_s),
+                     .declared_on = date_of_day[static_cast<size_t>(t.ready_s / sim_day_s)],
                      .guarantee_currency = Currency::eur,
                      .rule = SchemeRule::national},
         s.reference.tariffs, s.reference.rates, &covered);
