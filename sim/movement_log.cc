@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/assert.h"
+#include "sim/csv_field.h"
 
 namespace kervan {
 
@@ -48,20 +49,6 @@ constexpr uint8_t class_unknown = 0xFF;
 constexpr size_t whole_field = SIZE_MAX;  // Not a list element: the field itself.
 
 // ---- Writing ------------------------------------------------------------------------------
-
-// RFC 4180: quoted (quotes doubled) when the text holds a comma, a quote or a line break.
-void append_field(std::string* out, std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out->append(text);
-    return;
-  }
-  out->push_back('"');
-  for (const char c : text) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
 
 template <typename Int>
 void append_integer(std::string* out, Int value) {
@@ -133,16 +120,16 @@ void append_row(std::string* out, const Scenario& s, const Truck& t) {
   KERVAN_ASSERT(t.incident_at < n && t.ready_s >= 0);
   append_integer(out, t.id);
   out->push_back(',');
-  append_field(out, corridor.name);
+  append_csv_field(out, corridor.name);
   out->push_back(',');
   for (size_t i = 0; i < n; ++i) {
     if (i > 0) out->push_back(';');
     out->append(corridor.countries[i].text());
   }
   out->push_back(',');
-  append_field(out, s.cargo[t.cargo].name);
+  append_csv_field(out, s.cargo[t.cargo].name);
   out->push_back(',');
-  append_field(out, s.risk_classes[t.risk_class].name);
+  append_csv_field(out, s.risk_classes[t.risk_class].name);
   out->push_back(',');
   append_integer(out, t.principal);
   out->push_back(',');

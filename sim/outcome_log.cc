@@ -1,6 +1,7 @@
 #include "sim/outcome_log.h"
 
 #include "core/assert.h"
+#include "sim/csv_field.h"
 #include "sim/json_writer.h"
 
 namespace kervan {
@@ -10,21 +11,6 @@ namespace {
 void cell(std::string* out, int64_t value) {
   out->push_back(',');
   if (value >= 0) *out += std::to_string(value);
-}
-
-// A corridor name as a CSV field: quoted when it holds a comma, a quote or a line break.
-void text_cell(std::string* out, const std::string& text) {
-  out->push_back(',');
-  if (text.find_first_of(",\"\r\n") == std::string::npos) {
-    *out += text;
-    return;
-  }
-  out->push_back('"');
-  for (const char c : text) {
-    if (c == '"') out->push_back('"');
-    out->push_back(c);
-  }
-  out->push_back('"');
 }
 
 }  // namespace
@@ -39,7 +25,8 @@ std::string outcome_log_csv(const Scenario& scenario, const TrafficPlan& plan,
   for (const TruckOutcome& o : outcomes) {
     const Truck& t = plan.trucks[o.truck];
     out += std::to_string(o.truck);
-    text_cell(&out, scenario.corridors[t.corridor].name);
+    out.push_back(',');
+    append_csv_field(&out, scenario.corridors[t.corridor].name);
     cell(&out, t.principal);
     cell(&out, t.ready_s);
     cell(&out, o.departed_s);

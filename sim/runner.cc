@@ -43,16 +43,18 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
   std::mutex mutex;
   std::condition_variable finished;
   std::vector<uint32_t> done_order;  // Indices finished, for progress reports.
+  // Takes the next replication and runs it; false once none is left.
+  auto run_next = [&] {
+    const uint32_t i = next.fetch_add(1);
+    if (i >= count) return false;
+    ReplicationResult r = run_replication(scenario, first + i, &options.port_factory, &options);
+    const std::lock_guard lock(mutex);
+    results[i] = std::move(r);
+    done_order.push_back(i);
+    return true;
+  };
   auto work = [&] {
-    while (true) {
-      const uint32_t i = next.fetch_add(1);
-      if (i >= count) return;
-      ReplicationResult r = run_replication(scenario, first + i, &options.port_factory, &options);
-      std::lock_guard lock(mutex);
-      results[i] = std::move(r);
-      done_order.push_back(i);
-      finished.notify_one();
-    }
+    while (run_next()) finished.notify_one();
   };
   std::vector<std::thread> pool;
   for (uint32_t t = 1; t < threads; ++t) pool.emplace_back(work);
@@ -70,17 +72,7 @@ std::vector<ReplicationResult> run_replications(const Scenario& scenario,
       options.progress(results[fresh[k]], uint32_t(reported - fresh.size() + k + 1), count);
     }
   };
-  while (true) {
-    const uint32_t i = next.fetch_add(1);
-    if (i >= count) break;
-    ReplicationResult r = run_replication(scenario, first + i, &options.port_factory, &options);
-    {
-      std::lock_guard lock(mutex);
-      results[i] = std::move(r);
-      done_order.push_back(i);
-    }
-    report();
-  }
+  while (run_next()) report();
   {
     std::unique_lock lock(mutex);
     while (done_order.size() < count) {

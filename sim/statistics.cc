@@ -41,6 +41,19 @@ ConfidenceInterval interval_from(double mean, double sd, uint64_t n) {
   return ConfidenceInterval{.mean = mean, .half_width = half_width, .n = n};
 }
 
+// Type 7's order statistics for a sample of n: x_index + fraction (x_index+1 - x_index), or
+// x_index alone when index is the last.
+struct QuantilePosition {
+  size_t index = 0;
+  double fraction = 0;
+};
+
+QuantilePosition quantile_position(size_t n, double p) {
+  const double h = static_cast<double>(n - 1) * p;
+  const double floor_h = std::floor(h);
+  return {.index = std::min(static_cast<size_t>(floor_h), n - 1), .fraction = h - floor_h};
+}
+
 }  // namespace
 
 void RunningStats::add(double x) noexcept {
@@ -142,26 +155,22 @@ double quantile_sorted(std::span<const double> sorted, double p) noexcept {
   KERVAN_ASSERT(!sorted.empty());
   KERVAN_ASSERT(p >= 0 && p <= 1);
   KERVAN_ASSERT(is_sorted_without_nan(sorted));
-  const double h = static_cast<double>(sorted.size() - 1) * p;
-  const double floor_h = std::floor(h);
-  const size_t i = static_cast<size_t>(floor_h);
-  if (i + 1 >= sorted.size()) return sorted.back();
-  return sorted[i] + (h - floor_h) * (sorted[i + 1] - sorted[i]);
+  const QuantilePosition q = quantile_position(sorted.size(), p);
+  if (q.index + 1 >= sorted.size()) return sorted.back();
+  return sorted[q.index] + q.fraction * (sorted[q.index + 1] - sorted[q.index]);
 }
 
 double quantile_select(std::span<double> values, double p) noexcept {
   KERVAN_ASSERT(!values.empty());
   KERVAN_ASSERT(p >= 0 && p <= 1);
   KERVAN_ASSERT(std::none_of(values.begin(), values.end(), [](double v) { return std::isnan(v); }));
-  const double h = static_cast<double>(values.size() - 1) * p;
-  const double floor_h = std::floor(h);
-  const size_t i = static_cast<size_t>(floor_h);
-  const auto at = values.begin() + static_cast<std::ptrdiff_t>(std::min(i, values.size() - 1));
+  const QuantilePosition q = quantile_position(values.size(), p);
+  const auto at = values.begin() + static_cast<std::ptrdiff_t>(q.index);
   std::nth_element(values.begin(), at, values.end());
-  if (i + 1 >= values.size()) return *at;
-  // Everything after the i-th smallest is at least it; the (i+1)-th smallest is their minimum.
+  if (q.index + 1 >= values.size()) return *at;
+  // Everything after the index-th smallest is at least it; the next one is their minimum.
   const double next = *std::min_element(at + 1, values.end());
-  return *at + (h - floor_h) * (next - *at);
+  return *at + q.fraction * (next - *at);
 }
 
 TailRisk tail_risk_sorted(std::span<const double> sorted_losses, double alpha) noexcept {

@@ -15,6 +15,7 @@
 #include <system_error>
 #include <vector>
 
+#include "sim/csv_field.h"
 #include "sim/json_writer.h"
 #include "sim/scenario_echo.h"
 #include "sim/svg_plot.h"
@@ -29,18 +30,6 @@ using sweep_detail::series_of;
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted_text = "\"";
-  for (const char c : text) {
-    if (c == '"') quoted_text += '"';
-    quoted_text += c;
-  }
-  quoted_text += '"';
-  return quoted_text;
-}
 
 // Non-finite (a half-width from one replication, an undefined correlation): an empty field.
 std::string csv_number(double x) {

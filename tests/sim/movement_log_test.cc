@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/csv_field.h"
 #include "sim/replay.h"
 #include "sim/runner.h"
 #include "sim/scenario_file.h"
@@ -91,6 +92,19 @@ TEST(MovementLog, AGeneratedPlanRoundTripsFieldForField) {
     EXPECT_EQ(plan.skipped_no_tariff, 0u);
     expect_round_trip(s, plan);
   }
+}
+
+// The field writer every simulator CSV shares (RFC 4180).
+TEST(CsvField, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(csv_field("Vegetables"), "Vegetables");
+  EXPECT_EQ(csv_field(""), "");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field("cr\r"), "\"cr\r\"");
+  std::string row = "1,";
+  append_csv_field(&row, "x,y");
+  EXPECT_EQ(row, "1,\"x,y\"");
 }
 
 // Three-country corridors, a name with a comma (the default scenario's), and names holding
