@@ -121,6 +121,9 @@ TrafficPlan generate_traffic(const Scenario& s, uint32_t replication) {
   });
 
   plan.trucks.reserve(arrivals.size());
+  // Trucks come in date order: the calculator looks each day's tariffs and rates up once.
+  CoverCalculator calculator(s.reference.tariffs, s.reference.rates);
+  CoveredAmount covered;
   for (const Pending& p : arrivals) {
     const Corridor& corridor = s.corridors[p.corridor];
     RandomStream draws(s.seed, replication, truck_stream ^ (uint64_t{p.corridor} << 40) ^ p.k);
@@ -154,14 +157,13 @@ TrafficPlan generate_traffic(const Scenario& s, uint32_t replication) {
     // The duties each country could claim, on the ready date's tariffs and rates.
     const GoodsItem item{.hs6 = goods.hs6,
                          .customs_value = Amount::from_minor(t.value_cents, Currency::eur)};
-    CoveredAmount covered;
-    const CoverError error = compute_covered_amount(
+    const CoverError error = calculator.compute(
         CoverRequest{.items = {&item, 1},
                      .itinerary = corridor.countries,
                      .declared_on = date_of_day[static_cast<size_t>(t.ready_s / sim_day_s)],
                      .guarantee_currency = Currency::eur,
                      .rule = SchemeRule::national},
-        s.reference.tariffs, s.reference.rates, &covered);
+        &covered);
     if (error != CoverError::ok) {
       plan.skipped_no_tariff += 1;
       continue;

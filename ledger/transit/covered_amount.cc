@@ -11,47 +11,67 @@ struct ResolvedTariffs {
   std::array<const TariffVersion*, cover_itinerary_countries_max> version{};
 };
 
+// What a computation looks up in the tables, every lookup on the request's date. Two kinds:
+// RequestLookups for one request, and CoverCalculator::Lookups, which remembers across the
+// requests of a batch. They find the same things, so a computation gives the same result and
+// the same error through either; the code below is written once for both.
+//   const CountryTariff* tariff(Country)              nullptr: not in the table
+//   const TariffVersion* version(const CountryTariff&)  nullptr: none in force on the date
+//   std::optional<Decimal> rate(Currency)             nullopt: none in force on the date
+//   DutyRates duty_rates(const TariffVersion&, uint32_t hs6)
+
 // The rates in force on the request's date, each looked up once: a request converts the same
 // few currencies several times per country (check, items, components, defaults), and each
-// lookup searches the whole rate table. Results are those of ExchangeRateTable::convert.
-class RequestRates {
+// lookup searches the whole rate table. Results are those of ExchangeRateTable::rate_at.
+class RequestLookups {
  public:
-  RequestRates(const ExchangeRateTable& table, Date date) : table_(table), date_(date) {}
+  RequestLookups(const TariffTable& tariffs, const ExchangeRateTable& rates, Date date)
+      : tariffs_(tariffs), rates_(rates), date_(date) {}
+
+  const CountryTariff* tariff(Country country) const { return tariffs_.find(country); }
+  const TariffVersion* version(const CountryTariff& tariff) const {
+    return tariff_version_in_force(tariff, date_);
+  }
+  DutyRates duty_rates(const TariffVersion& version, uint32_t hs6) const {
+    return kervan::duty_rates(version, hs6);
+  }
 
   std::optional<Decimal> rate(Currency currency) {
     for (size_t i = 0; i < count_; ++i) {
-      if (currencies_[i] == currency) return rates_[i];
+      if (currencies_[i] == currency) return found_[i];
     }
-    const std::optional<Decimal> found = table_.rate_at(currency, date_);
+    const std::optional<Decimal> found = rates_.rate_at(currency, date_);
     if (found && count_ < currencies_.size()) {
       currencies_[count_] = currency;
-      rates_[count_] = *found;
+      found_[count_] = *found;
       count_ += 1;
     }
     return found;
   }
 
-  // A conversion whose rates check_rates() found: only overflow can fail.
-  bool convert(Amount amount, Currency target, Amount* out) {
-    if (amount.currency() == target) {
-      *out = amount;
-      return true;
-    }
-    const std::optional<Decimal> source = rate(amount.currency());
-    const std::optional<Decimal> destination = rate(target);
-    KERVAN_ASSERT(source.has_value() && destination.has_value());
-    const MoneyError error = convert_at_rates(amount, *source, *destination, target, out);
-    KERVAN_ASSERT(error == MoneyError::ok || error == MoneyError::overflow);
-    return error == MoneyError::ok;
-  }
-
  private:
-  const ExchangeRateTable& table_;
+  const TariffTable& tariffs_;
+  const ExchangeRateTable& rates_;
   Date date_;
   std::array<Currency, 8> currencies_{};
-  std::array<Decimal, 8> rates_{};
+  std::array<Decimal, 8> found_{};
   size_t count_ = 0;
 };
+
+// A conversion whose rates check_rates() found: only overflow can fail.
+template <typename Lookups>
+bool convert(Lookups& lookups, Amount amount, Currency target, Amount* out) {
+  if (amount.currency() == target) {
+    *out = amount;
+    return true;
+  }
+  const std::optional<Decimal> source = lookups.rate(amount.currency());
+  const std::optional<Decimal> destination = lookups.rate(target);
+  KERVAN_ASSERT(source.has_value() && destination.has_value());
+  const MoneyError error = convert_at_rates(amount, *source, *destination, target, out);
+  KERVAN_ASSERT(error == MoneyError::ok || error == MoneyError::overflow);
+  return error == MoneyError::ok;
+}
 
 bool rule_is_known(SchemeRule rule) {
   return rule == SchemeRule::regional || rule == SchemeRule::national ||
@@ -84,10 +104,11 @@ CoverError check_shape(const CoverRequest& request, CoverFault* where) {
   return CoverError::ok;
 }
 
-CoverError resolve_tariffs(const CoverRequest& request, const TariffTable& tariffs,
+template <typename Lookups>
+CoverError resolve_tariffs(const CoverRequest& request, Lookups& lookups,
                            ResolvedTariffs* resolved, CoverFault* where) {
   for (size_t i = 0; i < request.itinerary.size(); ++i) {
-    resolved->tariff[i] = tariffs.find(request.itinerary[i]);
+    resolved->tariff[i] = lookups.tariff(request.itinerary[i]);
     if (resolved->tariff[i] == nullptr) {
       *where =
           CoverFault{.itinerary_index = static_cast<uint8_t>(i), .country = request.itinerary[i]};
@@ -95,7 +116,7 @@ CoverError resolve_tariffs(const CoverRequest& request, const TariffTable& tarif
     }
   }
   for (size_t i = 0; i < request.itinerary.size(); ++i) {
-    resolved->version[i] = tariff_version_in_force(*resolved->tariff[i], request.declared_on);
+    resolved->version[i] = lookups.version(*resolved->tariff[i]);
     if (resolved->version[i] == nullptr) {
       *where =
           CoverFault{.itinerary_index = static_cast<uint8_t>(i), .country = request.itinerary[i]};
@@ -107,7 +128,8 @@ CoverError resolve_tariffs(const CoverRequest& request, const TariffTable& tarif
 
 // True when `from` converts to `to` on the request's date; else *missing is the currency
 // without a rate.
-bool has_rates(RequestRates& rates, Currency from, Currency to, Currency* missing) {
+template <typename Lookups>
+bool has_rates(Lookups& rates, Currency from, Currency to, Currency* missing) {
   if (from == to) return true;
   if (!rates.rate(from)) {
     *missing = from;
@@ -122,8 +144,9 @@ bool has_rates(RequestRates& rates, Currency from, Currency to, Currency* missin
 
 // Every conversion national_charges(), guarantee_charges() and apply_rule() make, in the
 // same order.
+template <typename Lookups>
 CoverError check_rates(const CoverRequest& request, const ResolvedTariffs& resolved,
-                       uint8_t unclassified_items, RequestRates& rates,
+                       uint8_t unclassified_items, Lookups& rates,
                        CoverFault* where) {
   const Currency guarantee = request.guarantee_currency;
   for (size_t i = 0; i < request.itinerary.size(); ++i) {
@@ -170,9 +193,10 @@ bool sum_total(ChargeAmounts* charges) {
 }
 
 // The national charges of one country over all items. False on overflow.
+template <typename Lookups>
 bool national_charges(const CoverRequest& request, const CountryTariff& tariff,
                       const TariffVersion& version, uint8_t unclassified_items,
-                      RequestRates& rates, ChargeAmounts* out) {
+                      Lookups& lookups, ChargeAmounts* out) {
   const Currency national = tariff.currency;
   ChargeAmounts charges{.duty = Amount::zero(national),
                         .excise = Amount::zero(national),
@@ -182,16 +206,18 @@ bool national_charges(const CoverRequest& request, const CountryTariff& tariff,
   for (const GoodsItem& item : request.items) {
     if (item.hs6 == hs6_unclassified) continue;
     Amount value;
-    if (!rates.convert(item.customs_value, national, &value)) return false;
+    if (!convert(lookups, item.customs_value, national, &value)) return false;
     DutyAmounts duties;
-    if (compute_duties(version, item.hs6, value, &duties) != MoneyError::ok) return false;
+    if (compute_duties(lookups.duty_rates(version, item.hs6), value, &duties) != MoneyError::ok) {
+      return false;
+    }
     if (!accumulate(&charges.duty, duties.duty) || !accumulate(&charges.excise, duties.excise) ||
         !accumulate(&charges.vat, duties.vat)) {
       return false;
     }
   }
   if (unclassified_items > 0 &&
-      !rates.convert(eur_default(unclassified_items), national, &charges.unclassified)) {
+      !convert(lookups, eur_default(unclassified_items), national, &charges.unclassified)) {
     return false;
   }
   if (!sum_total(&charges)) return false;
@@ -201,19 +227,20 @@ bool national_charges(const CoverRequest& request, const CountryTariff& tariff,
 
 // The same charges in the guarantee currency: each component converted once; the default
 // converted from EUR directly (not through the national amount). False on overflow.
+template <typename Lookups>
 bool guarantee_charges(const CoverRequest& request, const ChargeAmounts& national,
-                       uint8_t unclassified_items, RequestRates& rates,
+                       uint8_t unclassified_items, Lookups& rates,
                        ChargeAmounts* out) {
   const Currency target = request.guarantee_currency;
   ChargeAmounts charges;
   charges.unclassified = Amount::zero(target);
-  if (!rates.convert(national.duty, target, &charges.duty) ||
-      !rates.convert(national.excise, target, &charges.excise) ||
-      !rates.convert(national.vat, target, &charges.vat)) {
+  if (!convert(rates, national.duty, target, &charges.duty) ||
+      !convert(rates, national.excise, target, &charges.excise) ||
+      !convert(rates, national.vat, target, &charges.vat)) {
     return false;
   }
   if (unclassified_items > 0 &&
-      !rates.convert(eur_default(unclassified_items), target, &charges.unclassified)) {
+      !convert(rates, eur_default(unclassified_items), target, &charges.unclassified)) {
     return false;
   }
   if (!sum_total(&charges)) return false;
@@ -222,7 +249,8 @@ bool guarantee_charges(const CoverRequest& request, const ChargeAmounts& nationa
 }
 
 // Applies the scheme rule to the per-country totals. False on overflow (of the cap only).
-bool apply_rule(const CoverRequest& request, RequestRates& rates,
+template <typename Lookups>
+bool apply_rule(const CoverRequest& request, Lookups& rates,
                 CoveredAmount* covered) {
   if (request.rule == SchemeRule::national) {
     covered->amounts_count = covered->countries_count;
@@ -244,7 +272,7 @@ bool apply_rule(const CoverRequest& request, RequestRates& rates,
   if (request.rule == SchemeRule::tir_like) {
     Amount cap;
     const Amount cap_eur = Amount::from_minor(tir_cap_per_movement_eur_minor, Currency::eur);
-    if (!rates.convert(cap_eur, request.guarantee_currency, &cap)) {
+    if (!convert(rates, cap_eur, request.guarantee_currency, &cap)) {
       return false;
     }
     covered->capped = covered->amounts[0].minor() > cap.minor();
@@ -253,13 +281,16 @@ bool apply_rule(const CoverRequest& request, RequestRates& rates,
   return true;
 }
 
+template <typename Lookups>
 CoverError compute(const CoverRequest& request, const ResolvedTariffs& resolved,
-                   uint8_t unclassified_items, RequestRates& rates,
+                   uint8_t unclassified_items, Lookups& rates,
                    CoveredAmount* covered, CoverFault* where) {
   covered->rule = request.rule;
   covered->currency = request.guarantee_currency;
   covered->unclassified_items = unclassified_items;
   covered->countries_count = static_cast<uint8_t>(request.itinerary.size());
+  covered->highest_index = 0;
+  covered->capped = false;
   for (size_t i = 0; i < request.itinerary.size(); ++i) {
     *where =
         CoverFault{.itinerary_index = static_cast<uint8_t>(i), .country = request.itinerary[i]};
@@ -276,6 +307,29 @@ CoverError compute(const CoverRequest& request, const ResolvedTariffs& resolved,
   *where = CoverFault{};
   if (!apply_rule(request, rates, covered)) return CoverError::overflow;
   return CoverError::ok;
+}
+
+// The whole computation, through either kind of lookups. On error *out is partly written.
+template <typename Lookups>
+CoverError compute_with(const CoverRequest& request, Lookups& lookups, CoveredAmount* out,
+                        CoverFault* fault) {
+  KERVAN_ASSERT(currency_is_known(request.guarantee_currency));
+  CoverFault where;
+  CoverError error = check_shape(request, &where);
+  ResolvedTariffs resolved;
+  if (error == CoverError::ok) error = resolve_tariffs(request, lookups, &resolved, &where);
+  uint8_t unclassified_items = 0;  // At most cover_goods_items_max once the shape is ok.
+  if (error == CoverError::ok) {
+    for (const GoodsItem& item : request.items) {
+      if (item.hs6 == hs6_unclassified) ++unclassified_items;
+    }
+    error = check_rates(request, resolved, unclassified_items, lookups, &where);
+  }
+  if (error == CoverError::ok) {
+    error = compute(request, resolved, unclassified_items, lookups, out, &where);
+  }
+  if (error != CoverError::ok && fault != nullptr) *fault = where;
+  return error;
 }
 
 }  // namespace
@@ -325,29 +379,57 @@ std::string_view result_name(CoverError error) {
 CoverError compute_covered_amount(const CoverRequest& request, const TariffTable& tariffs,
                                   const ExchangeRateTable& rates, CoveredAmount* out,
                                   CoverFault* fault) noexcept {
-  KERVAN_ASSERT(currency_is_known(request.guarantee_currency));
-  CoverFault where;
-  CoverError error = check_shape(request, &where);
-  ResolvedTariffs resolved;
-  RequestRates request_rates(rates, request.declared_on);
-  if (error == CoverError::ok) error = resolve_tariffs(request, tariffs, &resolved, &where);
-  uint8_t unclassified_items = 0;  // At most cover_goods_items_max once the shape is ok.
-  if (error == CoverError::ok) {
-    for (const GoodsItem& item : request.items) {
-      if (item.hs6 == hs6_unclassified) ++unclassified_items;
-    }
-    error = check_rates(request, resolved, unclassified_items, request_rates, &where);
-  }
+  RequestLookups lookups(tariffs, rates, request.declared_on);
   CoveredAmount covered;
-  if (error == CoverError::ok) {
-    error = compute(request, resolved, unclassified_items, request_rates, &covered, &where);
-  }
-  if (error != CoverError::ok) {
-    if (fault != nullptr) *fault = where;
-    return error;
-  }
-  *out = covered;
-  return CoverError::ok;
+  const CoverError error = compute_with(request, lookups, &covered, fault);
+  if (error == CoverError::ok) *out = covered;
+  return error;
+}
+
+CoverCalculator::CoverCalculator(const TariffTable& tariffs, const ExchangeRateTable& rates)
+    : lookups_(tariffs, rates) {}
+
+CoverError CoverCalculator::compute(const CoverRequest& request, CoveredAmount* out,
+                                    CoverFault* fault) noexcept {
+  lookups_.set_date(request.declared_on);
+  return compute_with(request, lookups_, out, fault);
+}
+
+const CountryTariff* CoverCalculator::Lookups::tariff(Country country) {
+  if (const CountryTariff* const* found = tariffs_found_.find(country)) return *found;
+  const CountryTariff* tariff = tariffs_.find(country);
+  tariffs_found_.insert(country, tariff);
+  return tariff;
+}
+
+const TariffVersion* CoverCalculator::Lookups::version(const CountryTariff& tariff) {
+  if (const TariffVersion* const* found = versions_found_.find(&tariff)) return *found;
+  const TariffVersion* version = tariff_version_in_force(tariff, date_);
+  versions_found_.insert(&tariff, version);
+  return version;
+}
+
+std::optional<Decimal> CoverCalculator::Lookups::rate(Currency currency) {
+  if (const std::optional<Decimal>* found = rates_found_.find(currency)) return *found;
+  const std::optional<Decimal> rate = rates_.rate_at(currency, date_);
+  rates_found_.insert(currency, rate);
+  return rate;
+}
+
+DutyRates CoverCalculator::Lookups::duty_rates(const TariffVersion& version, uint32_t hs6) {
+  const DutyRatesKey key{.version = &version, .hs6 = hs6};
+  if (const DutyRates* found = duty_rates_found_.find(key)) return *found;
+  const DutyRates rates = kervan::duty_rates(version, hs6);
+  duty_rates_found_.insert(key, rates);
+  return rates;
+}
+
+void CoverCalculator::Lookups::set_date(Date date) {
+  if (dated_ && date == date_) return;
+  dated_ = true;
+  date_ = date;
+  versions_found_.clear();
+  rates_found_.clear();
 }
 
 }  // namespace kervan

@@ -23,12 +23,14 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
 #include "core/amount.h"
 #include "core/country.h"
 #include "core/currency.h"
+#include "core/small_memo.h"
 #include "core/time.h"
 #include "ledger/transit/exchange_rates.h"
 #include "ledger/transit/reference_limits.h"
@@ -132,5 +134,53 @@ struct CoverFault {
                                                 const TariffTable& tariffs,
                                                 const ExchangeRateTable& rates, CoveredAmount* out,
                                                 CoverFault* fault = nullptr) noexcept;
+
+// compute_covered_amount() for a batch of requests (a simulator's trucks, a file of
+// declarations): it remembers what it looked up in the tables (each country's tariff, the version
+// and the rates in force on the last date asked, the rates of each code) instead of searching
+// them again for every request. Every result and every error, fault included, is exactly
+// compute_covered_amount()'s for the same request and tables; only *out on error differs.
+// Fastest when requests come in date order. Holds references to both tables: they must outlive
+// it and stay unchanged while it is in use.
+class CoverCalculator {
+ public:
+  CoverCalculator(const TariffTable& tariffs, const ExchangeRateTable& rates);
+
+  // As compute_covered_amount(request, tariffs, rates, out, fault), except that on error *out
+  // is partly written (read nothing from it). Allocation-free.
+  [[nodiscard]] CoverError compute(const CoverRequest& request, CoveredAmount* out,
+                                   CoverFault* fault = nullptr) noexcept;
+
+  // The lookups a computation makes (covered_amount.cc), remembered.
+  class Lookups {
+   public:
+    Lookups(const TariffTable& tariffs, const ExchangeRateTable& rates)
+        : tariffs_(tariffs), rates_(rates) {}
+    void set_date(Date date);  // Forgets what depends on the date when it changes.
+    const CountryTariff* tariff(Country country);
+    const TariffVersion* version(const CountryTariff& tariff);
+    std::optional<Decimal> rate(Currency currency);
+    DutyRates duty_rates(const TariffVersion& version, uint32_t hs6);
+
+   private:
+    struct DutyRatesKey {
+      const TariffVersion* version = nullptr;
+      uint32_t hs6 = 0;
+      friend bool operator==(const DutyRatesKey&, const DutyRatesKey&) = default;
+    };
+    const TariffTable& tariffs_;
+    const ExchangeRateTable& rates_;
+    Date date_;
+    bool dated_ = false;
+    SmallMemo<Country, const CountryTariff*, cover_itinerary_countries_max> tariffs_found_;
+    SmallMemo<const CountryTariff*, const TariffVersion*, cover_itinerary_countries_max>
+        versions_found_;
+    SmallMemo<Currency, std::optional<Decimal>, cover_itinerary_countries_max> rates_found_;
+    SmallMemo<DutyRatesKey, DutyRates, 64> duty_rates_found_;
+  };
+
+ private:
+  Lookups lookups_;
+};
 
 }  // namespace kervan

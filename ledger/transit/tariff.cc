@@ -92,20 +92,31 @@ Decimal excise_percent(const TariffVersion& version, uint32_t hs6) {
   return longest_prefix_percent(version.excise_lines, hs6).value_or(Decimal());
 }
 
+DutyRates duty_rates(const TariffVersion& version, uint32_t hs6) {
+  return DutyRates{.duty_percent = duty_percent(version, hs6),
+                   .excise_percent = excise_percent(version, hs6),
+                   .vat_percent = version.vat_percent};
+}
+
 MoneyError compute_duties(const TariffVersion& version, uint32_t hs6, Amount customs_value,
+                          DutyAmounts* out) noexcept {
+  return compute_duties(duty_rates(version, hs6), customs_value, out);
+}
+
+MoneyError compute_duties(const DutyRates& rates, Amount customs_value,
                           DutyAmounts* out) noexcept {
   KERVAN_ASSERT(customs_value.currency() != Currency::none);
   DutyAmounts amounts;
-  MoneyError error = apply_percent(customs_value, duty_percent(version, hs6), &amounts.duty);
+  MoneyError error = apply_percent(customs_value, rates.duty_percent, &amounts.duty);
   if (error != MoneyError::ok) return error;
-  error = apply_percent(customs_value, excise_percent(version, hs6), &amounts.excise);
+  error = apply_percent(customs_value, rates.excise_percent, &amounts.excise);
   if (error != MoneyError::ok) return error;
   Amount vat_base;
   error = checked_add(customs_value, amounts.duty, &vat_base);
   if (error != MoneyError::ok) return error;
   error = checked_add(vat_base, amounts.excise, &vat_base);
   if (error != MoneyError::ok) return error;
-  error = apply_percent(vat_base, version.vat_percent, &amounts.vat);
+  error = apply_percent(vat_base, rates.vat_percent, &amounts.vat);
   if (error != MoneyError::ok) return error;
   error = checked_add(amounts.duty, amounts.excise, &amounts.total);
   if (error != MoneyError::ok) return error;

@@ -100,6 +100,23 @@ struct DutyAmounts {
 [[nodiscard]] MoneyError compute_duties(const TariffVersion& version, uint32_t hs6,
                                         Amount customs_value, DutyAmounts* out) noexcept;
 
+// The three rates compute_duties() applies to one code under one version, looked up once for
+// callers that assess many items of the same code (the simulator's trucks).
+struct DutyRates {
+  Decimal duty_percent;
+  Decimal excise_percent;
+  Decimal vat_percent;
+};
+
+// duty_percent(), excise_percent() and the VAT rate of `version` for `hs6`.
+// REQUIRES: as duty_percent().
+DutyRates duty_rates(const TariffVersion& version, uint32_t hs6);
+
+// compute_duties() at rates already looked up: compute_duties(version, hs6, value, out) is
+// exactly compute_duties(duty_rates(version, hs6), value, out).
+[[nodiscard]] MoneyError compute_duties(const DutyRates& rates, Amount customs_value,
+                                        DutyAmounts* out) noexcept;
+
 // One country's tariff: its national currency (duties are assessed in it) and its versions.
 struct CountryTariff {
   Country country;
