@@ -19,6 +19,19 @@ struct ResolvedTariffs {
 //   const TariffVersion* version(const CountryTariff&)  nullptr: none in force on the date
 //   std::optional<Decimal> rate(Currency)             nullopt: none in force on the date
 //   DutyRates duty_rates(const TariffVersion&, uint32_t hs6)
+//   const RateConversion& conversion(Currency from, Currency to)   REQUIRES: both rates found
+
+// The conversion between two currencies whose rates check_rates() found.
+template <typename Lookups>
+RateConversion make_conversion(Lookups& lookups, Currency from, Currency to) {
+  const std::optional<Decimal> source = lookups.rate(from);
+  const std::optional<Decimal> destination = lookups.rate(to);
+  KERVAN_ASSERT(source.has_value() && destination.has_value());
+  RateConversion conversion;
+  const MoneyError error = RateConversion::make(from, *source, *destination, to, &conversion);
+  KERVAN_ASSERT(error == MoneyError::ok);  // Rate tables hold positive rates only.
+  return conversion;
+}
 
 // The rates in force on the request's date, each looked up once: a request converts the same
 // few currencies several times per country (check, items, components, defaults), and each
@@ -49,6 +62,11 @@ class RequestLookups {
     return found;
   }
 
+  const RateConversion& conversion(Currency from, Currency to) {
+    conversion_ = make_conversion(*this, from, to);
+    return conversion_;
+  }
+
  private:
   const TariffTable& tariffs_;
   const ExchangeRateTable& rates_;
@@ -56,6 +74,7 @@ class RequestLookups {
   std::array<Currency, 8> currencies_{};
   std::array<Decimal, 8> found_{};
   size_t count_ = 0;
+  RateConversion conversion_;
 };
 
 // A conversion whose rates check_rates() found: only overflow can fail.
@@ -65,10 +84,7 @@ bool convert(Lookups& lookups, Amount amount, Currency target, Amount* out) {
     *out = amount;
     return true;
   }
-  const std::optional<Decimal> source = lookups.rate(amount.currency());
-  const std::optional<Decimal> destination = lookups.rate(target);
-  KERVAN_ASSERT(source.has_value() && destination.has_value());
-  const MoneyError error = convert_at_rates(amount, *source, *destination, target, out);
+  const MoneyError error = lookups.conversion(amount.currency(), target).apply(amount, out);
   KERVAN_ASSERT(error == MoneyError::ok || error == MoneyError::overflow);
   return error == MoneyError::ok;
 }
@@ -424,12 +440,20 @@ DutyRates CoverCalculator::Lookups::duty_rates(const TariffVersion& version, uin
   return rates;
 }
 
+const RateConversion& CoverCalculator::Lookups::conversion(Currency from, Currency to) {
+  const uint32_t key = uint32_t{currency_numeric(from)} << 16 | currency_numeric(to);
+  if (const RateConversion* found = conversions_found_.find(key)) return *found;
+  conversions_found_.insert(key, make_conversion(*this, from, to));
+  return *conversions_found_.find(key);
+}
+
 void CoverCalculator::Lookups::set_date(Date date) {
   if (dated_ && date == date_) return;
   dated_ = true;
   date_ = date;
   versions_found_.clear();
   rates_found_.clear();
+  conversions_found_.clear();
 }
 
 }  // namespace kervan

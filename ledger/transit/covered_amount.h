@@ -161,6 +161,7 @@ class CoverCalculator {
     const TariffVersion* version(const CountryTariff& tariff);
     std::optional<Decimal> rate(Currency currency);
     DutyRates duty_rates(const TariffVersion& version, uint32_t hs6);
+    const RateConversion& conversion(Currency from, Currency to);
 
    private:
     struct DutyRatesKey {
@@ -177,6 +178,8 @@ class CoverCalculator {
         versions_found_;
     SmallMemo<Currency, std::optional<Decimal>, cover_itinerary_countries_max> rates_found_;
     SmallMemo<DutyRatesKey, DutyRates, 64> duty_rates_found_;
+    // Keyed by the two currencies' numbers: from << 16 | to.
+    SmallMemo<uint32_t, RateConversion, 2 * cover_itinerary_countries_max> conversions_found_;
   };
 
  private:

@@ -15,30 +15,49 @@ bool entry_less(const RateEntry& a, const RateEntry& b) {
 
 }  // namespace
 
+MoneyError RateConversion::make(Currency source, Decimal source_per_base,
+                                Decimal target_per_base, Currency target,
+                                RateConversion* out) noexcept {
+  KERVAN_ASSERT(currency_is_known(source) && currency_is_known(target));
+  if (source_per_base.mantissa() <= 0 || target_per_base.mantissa() <= 0) {
+    return MoneyError::rate_not_positive;
+  }
+  // |minor| x target mantissa x 10^(source scale + target exponent) /
+  // (source mantissa x 10^(target scale + source exponent)). From the base (source rate 1:
+  // mantissa 1, scale 0) these are core convert()'s operands.
+  static_assert(decimal_scale_max + currency_exponent_max <= scaled_ratio_exponent_max);
+  RateConversion conversion;
+  conversion.source_ = source;
+  conversion.target_ = target;
+  conversion.factor_ = static_cast<u128>(target_per_base.mantissa());
+  conversion.up_ = source_per_base.scale() + currency_exponent(target);
+  conversion.divisor_ = static_cast<u128>(source_per_base.mantissa());
+  conversion.down_ = target_per_base.scale() + currency_exponent(source);
+  *out = conversion;
+  return MoneyError::ok;
+}
+
+MoneyError RateConversion::apply(Amount amount, Amount* out) const noexcept {
+  KERVAN_ASSERT(amount.currency() == source_);
+  i128 minor = 0;
+  if (!scaled_ratio(magnitude_of(amount.minor()), factor_, up_, divisor_, down_,
+                    amount.minor() < 0, &minor)) {
+    return MoneyError::overflow;
+  }
+  *out = Amount::from_minor(minor, target_);
+  return MoneyError::ok;
+}
+
 MoneyError convert_at_rates(Amount amount, Decimal source_per_base, Decimal target_per_base,
                             Currency target, Amount* out) noexcept {
   KERVAN_ASSERT(amount.currency() != Currency::none);
   KERVAN_ASSERT(currency_is_known(target));
-  if (source_per_base.mantissa() <= 0 || target_per_base.mantissa() <= 0) {
-    return MoneyError::rate_not_positive;
-  }
-  if (source_per_base == Decimal::from_integer(1)) {
-    return convert(amount, target_per_base, target, out);
-  }
-  const unsigned source_exponent = currency_exponent(amount.currency());
-  const unsigned target_exponent = currency_exponent(target);
-  // |minor| x target mantissa x 10^(source scale + target exponent) /
-  // (source mantissa x 10^(target scale + source exponent)).
-  static_assert(decimal_scale_max + currency_exponent_max <= scaled_ratio_exponent_max);
-  i128 minor = 0;
-  if (!scaled_ratio(magnitude_of(amount.minor()), static_cast<u128>(target_per_base.mantissa()),
-                    source_per_base.scale() + target_exponent,
-                    static_cast<u128>(source_per_base.mantissa()),
-                    target_per_base.scale() + source_exponent, amount.minor() < 0, &minor)) {
-    return MoneyError::overflow;
-  }
-  *out = Amount::from_minor(minor, target);
-  return MoneyError::ok;
+  RateConversion conversion;
+  const MoneyError error =
+      RateConversion::make(amount.currency(), source_per_base, target_per_base, target,
+                           &conversion);
+  if (error != MoneyError::ok) return error;
+  return conversion.apply(amount, out);
 }
 
 std::string_view result_name(RateTableError error) {

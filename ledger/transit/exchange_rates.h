@@ -39,6 +39,34 @@ namespace kervan {
                                           Decimal target_per_base, Currency target,
                                           Amount* out) noexcept;
 
+// One conversion's operands, derived once from its currencies and rates, for a batch that
+// converts many amounts between the same two currencies at the same rates (CoverCalculator).
+// convert_at_rates() is make() then apply(), so apply() gives exactly its result.
+class RateConversion {
+ public:
+  // Returns rate_not_positive (either rate <= 0) or ok; on error *out is unchanged.
+  // REQUIRES: currency_is_known(source) and currency_is_known(target).
+  [[nodiscard]] static MoneyError make(Currency source, Decimal source_per_base,
+                                       Decimal target_per_base, Currency target,
+                                       RateConversion* out) noexcept;
+
+  // The amount in the target currency: ok, or overflow (and *out unchanged).
+  // REQUIRES: amount.currency() is make()'s source; amount is not a placeholder.
+  [[nodiscard]] MoneyError apply(Amount amount, Amount* out) const noexcept;
+
+  Currency source() const { return source_; }
+  Currency target() const { return target_; }
+
+ private:
+  // target minor = round_half_even(|minor| x factor x 10^up / (divisor x 10^down)), signed.
+  Currency source_ = Currency::none;
+  Currency target_ = Currency::none;
+  u128 factor_ = 0;
+  u128 divisor_ = 1;
+  unsigned up_ = 0;
+  unsigned down_ = 0;
+};
+
 // A rate: units of `currency` per one unit of the base currency, in major units (KZT per EUR:
 // "612.5"), applying from `effective_from` until the currency's next entry.
 struct RateEntry {
