@@ -54,9 +54,6 @@ class RateConversion {
   // REQUIRES: amount.currency() is make()'s source; amount is not a placeholder.
   [[nodiscard]] MoneyError apply(Amount amount, Amount* out) const noexcept;
 
-  Currency source() const { return source_; }
-  Currency target() const { return target_; }
-
  private:
   // target minor = round_half_even(|minor| x factor x 10^up / (divisor x 10^down)), signed.
   Currency source_ = Currency::none;
