@@ -29,6 +29,15 @@ class SmallMemo {
     count_ += 1;
   }
 
+  // The value remembered for `key`, or compute() remembered for it now. Valid until the next
+  // insert() or clear().
+  template <typename Compute>
+  const Value& find_or_insert(const Key& key, Compute compute) {
+    if (const Value* found = find(key)) return *found;
+    insert(key, compute());
+    return values_[count_ - 1];
+  }
+
   void clear() { count_ = 0; }
   size_t size() const { return count_; }
 

@@ -50,16 +50,7 @@ class RequestLookups {
   }
 
   std::optional<Decimal> rate(Currency currency) {
-    for (size_t i = 0; i < count_; ++i) {
-      if (currencies_[i] == currency) return found_[i];
-    }
-    const std::optional<Decimal> found = rates_.rate_at(currency, date_);
-    if (found && count_ < currencies_.size()) {
-      currencies_[count_] = currency;
-      found_[count_] = *found;
-      count_ += 1;
-    }
-    return found;
+    return found_.find_or_insert(currency, [&] { return rates_.rate_at(currency, date_); });
   }
 
   const RateConversion& conversion(Currency from, Currency to) {
@@ -71,9 +62,7 @@ class RequestLookups {
   const TariffTable& tariffs_;
   const ExchangeRateTable& rates_;
   Date date_;
-  std::array<Currency, 8> currencies_{};
-  std::array<Decimal, 8> found_{};
-  size_t count_ = 0;
+  SmallMemo<Currency, std::optional<Decimal>, 8> found_;
   RateConversion conversion_;
 };
 
@@ -412,44 +401,30 @@ CoverError CoverCalculator::compute(const CoverRequest& request, CoveredAmount* 
 }
 
 const CountryTariff* CoverCalculator::Lookups::tariff(Country country) {
-  if (const CountryTariff* const* found = tariffs_found_.find(country)) return *found;
-  const CountryTariff* tariff = tariffs_.find(country);
-  tariffs_found_.insert(country, tariff);
-  return tariff;
+  return tariffs_found_.find_or_insert(country, [&] { return tariffs_.find(country); });
 }
 
 const TariffVersion* CoverCalculator::Lookups::version(const CountryTariff& tariff) {
-  if (const TariffVersion* const* found = versions_found_.find(&tariff)) return *found;
-  const TariffVersion* version = tariff_version_in_force(tariff, date_);
-  versions_found_.insert(&tariff, version);
-  return version;
+  return versions_found_.find_or_insert(&tariff,
+                                        [&] { return tariff_version_in_force(tariff, date_); });
 }
 
 std::optional<Decimal> CoverCalculator::Lookups::rate(Currency currency) {
-  if (const std::optional<Decimal>* found = rates_found_.find(currency)) return *found;
-  const std::optional<Decimal> rate = rates_.rate_at(currency, date_);
-  rates_found_.insert(currency, rate);
-  return rate;
+  return rates_found_.find_or_insert(currency, [&] { return rates_.rate_at(currency, date_); });
 }
 
 DutyRates CoverCalculator::Lookups::duty_rates(const TariffVersion& version, uint32_t hs6) {
-  const DutyRatesKey key{.version = &version, .hs6 = hs6};
-  if (const DutyRates* found = duty_rates_found_.find(key)) return *found;
-  const DutyRates rates = kervan::duty_rates(version, hs6);
-  duty_rates_found_.insert(key, rates);
-  return rates;
+  return duty_rates_found_.find_or_insert(DutyRatesKey{.version = &version, .hs6 = hs6},
+                                          [&] { return kervan::duty_rates(version, hs6); });
 }
 
 const RateConversion& CoverCalculator::Lookups::conversion(Currency from, Currency to) {
   const uint32_t key = uint32_t{currency_numeric(from)} << 16 | currency_numeric(to);
-  if (const RateConversion* found = conversions_found_.find(key)) return *found;
-  conversions_found_.insert(key, make_conversion(*this, from, to));
-  return *conversions_found_.find(key);
+  return conversions_found_.find_or_insert(key, [&] { return make_conversion(*this, from, to); });
 }
 
 void CoverCalculator::Lookups::set_date(Date date) {
-  if (dated_ && date == date_) return;
-  dated_ = true;
+  if (date == date_) return;  // Before the first date the date-bound memories are empty.
   date_ = date;
   versions_found_.clear();
   rates_found_.clear();

@@ -136,9 +136,9 @@ struct CoverFault {
                                                 CoverFault* fault = nullptr) noexcept;
 
 // compute_covered_amount() for a batch of requests (a simulator's trucks, a file of
-// declarations): it remembers what it looked up in the tables (each country's tariff, the version
-// and the rates in force on the last date asked, the rates of each code) instead of searching
-// them again for every request. Every result and every error, fault included, is exactly
+// declarations): it remembers what it looked up in the tables (each country's tariff; the
+// version, the rates and each currency pair's conversion in force on the last date asked; the
+// rates of each code) instead of searching them again for every request. Every result and every error, fault included, is exactly
 // compute_covered_amount()'s for the same request and tables; only *out on error differs.
 // Fastest when requests come in date order. Holds references to both tables: they must outlive
 // it and stay unchanged while it is in use.
@@ -172,7 +172,6 @@ class CoverCalculator {
     const TariffTable& tariffs_;
     const ExchangeRateTable& rates_;
     Date date_;
-    bool dated_ = false;
     SmallMemo<Country, const CountryTariff*, cover_itinerary_countries_max> tariffs_found_;
     SmallMemo<const CountryTariff*, const TariffVersion*, cover_itinerary_countries_max>
         versions_found_;

@@ -30,6 +30,26 @@ TEST(SmallMemo, ForgetsAllWhenFull) {
   EXPECT_EQ(*memo.find(7), 700);
 }
 
+// Computes only what it does not remember.
+TEST(SmallMemo, FindOrInsertComputesOnce) {
+  SmallMemo<int, int, 2> memo;
+  int computed = 0;
+  const auto square = [&](int key) {
+    return [&computed, key] {
+      computed += 1;
+      return key * key;
+    };
+  };
+  EXPECT_EQ(memo.find_or_insert(3, square(3)), 9);
+  EXPECT_EQ(memo.find_or_insert(3, square(3)), 9);
+  EXPECT_EQ(computed, 1);
+  EXPECT_EQ(memo.find_or_insert(4, square(4)), 16);
+  EXPECT_EQ(memo.find_or_insert(5, square(5)), 25);  // Full: forgets 3 and 4.
+  EXPECT_EQ(computed, 3);
+  EXPECT_EQ(memo.find_or_insert(3, square(3)), 9);
+  EXPECT_EQ(computed, 4);
+}
+
 TEST(SmallMemo, ClearForgets) {
   SmallMemo<int, int, 2> memo;
   memo.insert(5, 50);
