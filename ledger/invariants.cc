@@ -570,4 +570,9 @@ InvariantReport check_invariants(const StateMachine& machine) {
   return check_balances(machine, found);
 }
 
+InvariantReport check_totals(const StateMachine& machine) {
+  if (InvariantReport report = check_ledgers(machine); !report.ok()) return report;
+  return check_limits(machine);
+}
+
 }  // namespace kervan

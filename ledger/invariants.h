@@ -89,7 +89,15 @@ struct InvariantReport {
   [[nodiscard]] bool ok() const { return broken == Invariant::none; }
 };
 
-// Checks every invariant above over the whole state; reports the first one broken.
+// Checks every invariant above over the whole state; reports the first one broken. Linear in
+// the records.
 [[nodiscard]] InvariantReport check_invariants(const StateMachine& machine);
+
+// The money invariants that the accounts alone show, in the same order and with the same
+// reports as check_invariants: ledger_unbalanced, debits_exceed_credits, credits_exceed_debits.
+// Linear in the accounts only: what a simulation run checks at its end (with its own
+// accounting) when it is not told to check everything. It does not see a balance that differs
+// from its transfers while the ledger's totals still agree (balance_mismatch).
+[[nodiscard]] InvariantReport check_totals(const StateMachine& machine);
 
 }  // namespace kervan

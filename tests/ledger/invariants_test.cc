@@ -229,7 +229,23 @@ TEST(Invariants, EveryCorruptionIsNamed) {
     const InvariantReport report = check_invariants(machine);
     EXPECT_EQ(invariant_name(report.broken), invariant_name(c.expected));
     EXPECT_NE(report.violation.find(c.named), std::string::npos) << report.violation;
+    // The totals see the same report where the accounts alone show it, and nothing otherwise
+    // (none of these corruptions also unbalances the totals).
+    const bool in_totals = c.expected == Invariant::ledger_unbalanced ||
+                           c.expected == Invariant::debits_exceed_credits ||
+                           c.expected == Invariant::credits_exceed_debits;
+    const InvariantReport totals = check_totals(machine);
+    EXPECT_EQ(invariant_name(totals.broken),
+              invariant_name(in_totals ? c.expected : Invariant::none));
+    EXPECT_EQ(totals.violation, in_totals ? report.violation : "");
   }
+}
+
+TEST(Invariants, TotalsHoldWhereEverythingHolds) {
+  StateMachine machine(small_config());
+  ASSERT_EQ(result_name(restore_state(machine, valid_state())), "ok");
+  EXPECT_TRUE(check_totals(machine).ok());
+  EXPECT_TRUE(check_totals(StateMachine(small_config())).ok());
 }
 
 TEST(Invariants, NamesAreStable) {
