@@ -31,7 +31,7 @@ void print_usage(std::FILE* out) {
                "                 to the durable transit store; DIR is made afresh\n"
                "  simulate [--scenario FILE] [--out DIR] [--replications N] [--threads N]\n"
                "           [--seed N] [--horizon-days N] [--through process|server]\n"
-               "           [--quiet]\n"
+               "           [--verify-ledger] [--quiet]\n"
                "                 compare guarantee schemes on simulated regional traffic\n"
                "                 (the embedded CAREC scenario by default) through the real\n"
                "                 ledger; report, CSV, JSON and SVG plots in DIR\n"

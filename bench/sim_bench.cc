@@ -1,13 +1,14 @@
 // The simulator's speed on one core: replications of the default CAREC scenario (a year of
 // region-wide traffic, about a million movements), each phase timed apart: drawing the
 // replication's traffic, sizing each scheme's guarantees (a no-wait pre-run), and running each
-// scheme through the in-process transit ledger, ending with its checks (money conservation,
-// the ledger against the simulator, every core invariant). Replications after the first reuse
+// scheme through the in-process transit ledger, ending with its checks (the ledger against the
+// simulator, money conserved; with `full`, every invariant of the core ledger over every record,
+// as `kervan simulate --verify-ledger` does). Replications after the first reuse
 // the table memory the previous one committed, as in `kervan simulate`, where each thread runs
 // replication after replication (the first one's page faults vary from 0.5 to 2.7 s per GiB on
 // this VM, so steady-state figures are the ones to compare).
 //
-//   build/bench/kervan_sim_bench [horizon_days [scheme|all [replications]]]
+//   build/bench/kervan_sim_bench [horizon_days [scheme|all [replications [totals|full]]]]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -35,6 +36,10 @@ int main(int argc, char** argv) {
   if (argc > 1) scenario.horizon_days = std::atoi(argv[1]);
   const std::string_view only = argc > 2 ? argv[2] : "all";
   const int replications = argc > 3 ? std::max(1, std::atoi(argv[3])) : 1;
+  const kervan::SchemeRunOptions options{.ledger_check =
+                                             argc > 4 && std::string_view(argv[4]) == "full"
+                                                 ? kervan::LedgerCheck::full
+                                                 : kervan::LedgerCheck::totals};
   for (int r = 0; r < replications; ++r) {
     auto start = std::chrono::steady_clock::now();
     const kervan::TrafficPlan plan = kervan::generate_traffic(scenario, uint32_t(r));
@@ -48,7 +53,8 @@ int main(int argc, char** argv) {
       const kervan::GuaranteeSizing sizing = kervan::size_guarantees(scenario, scheme, plan);
       const double sizing_s = seconds_since(start);
       start = std::chrono::steady_clock::now();
-      const kervan::SchemeRunResult run = kervan::run_scheme(scenario, scheme, plan, sizing);
+      const kervan::SchemeRunResult run =
+          kervan::run_scheme(scenario, scheme, plan, sizing, options);
       const double run_s = seconds_since(start);
       replication_s += sizing_s + run_s;
       std::printf(

@@ -13,4 +13,7 @@ echo
 #    movement through the real transit ledger, and writes report, CSV, JSON and SVG plots to
 #    var/simulation. Three replications of 90 days keep it to about a minute on two cores;
 #    `build/api/kervan simulate` alone runs the scenario file's full year and ten replications.
-exec build/api/kervan simulate --replications 3 --horizon-days 90 --out var/simulation
+#    --verify-ledger: each run ends checking every invariant of its ledger, not only that the
+#    ledger agrees with the simulator and conserved money.
+exec build/api/kervan simulate --replications 3 --horizon-days 90 --verify-ledger \
+  --out var/simulation

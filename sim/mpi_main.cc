@@ -58,7 +58,7 @@ void usage(std::FILE* err) {
   std::fprintf(err,
                "usage: mpirun [-np N] [--hostfile FILE] kervan_sim_mpi [--scenario FILE]\n"
                "         [--out DIR] [--replications N] [--threads N] [--seed N]\n"
-               "         [--horizon-days N] [--quiet]\n"
+               "         [--horizon-days N] [--verify-ledger] [--quiet]\n"
                "  runs the scenario (default: the embedded CAREC scenario) with its replications\n"
                "  split over the ranks (--threads N per rank, default one per core); rank 0\n"
                "  writes what `kervan simulate` writes to DIR (default var/simulation)\n");
@@ -92,10 +92,8 @@ int load(const Ranks& ranks, int argc, const char* const* argv, SimulateArgs* ar
   mpi(MPI_Bcast(&root_status, 1, MPI_INT, root_rank, MPI_COMM_WORLD));
   const bool speak = ranks.root() || root_status == 0;
   if (speak && parsed != SimulateArgsError::ok) {
-    if (parsed != SimulateArgsError::value_missing) {
-      std::fprintf(stderr, "kervan_sim_mpi: bad flag or value: %s %s\n", argv[bad],
-                   bad + 1 < argc ? argv[bad + 1] : "");
-    }
+    std::fprintf(stderr, "kervan_sim_mpi: %s\n",
+                 describe_simulate_args_error(parsed, argc, argv, bad).c_str());
     usage(stderr);
   } else if (speak && loaded != LoadErrorCode::ok) {
     std::fprintf(stderr, "kervan_sim_mpi: rank %d: %s\n", ranks.rank, error.to_string().c_str());
@@ -142,6 +140,7 @@ std::vector<ReplicationResult> run_share(const Ranks& ranks, const Scenario& sce
   options.threads = args.threads;
   options.first_replication = share.first;
   options.replication_count = share.count;
+  if (args.verify_ledger) options.ledger_check = LedgerCheck::full;
   if (ranks.root() && !args.quiet) {
     options.progress = [](const ReplicationResult& r, uint32_t done, uint32_t total) {
       std::fprintf(stderr, "  replication %u done (%u/%u on rank 0): %llu trucks, %.2f s\n",

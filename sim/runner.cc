@@ -21,8 +21,11 @@ ReplicationResult run_replication(const Scenario& scenario, uint32_t replication
     const GuaranteeSizing sizing = size_guarantees(scenario, scheme, plan);
     const bool log = options != nullptr && options->on_outcomes;
     std::vector<TruckOutcome> outcomes;
-    r.schemes.push_back(
-        run_scheme(scenario, scheme, plan, sizing, port_factory, log ? &outcomes : nullptr));
+    r.schemes.push_back(run_scheme(
+        scenario, scheme, plan, sizing,
+        {.port_factory = port_factory,
+         .outcomes = log ? &outcomes : nullptr,
+         .ledger_check = options != nullptr ? options->ledger_check : LedgerCheck::totals}));
     if (log) options->on_outcomes(replication, scheme, plan, outcomes);
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -28,6 +28,8 @@ struct SimulationOptions {
   uint32_t replication_count = 0;  // 0: the scenario's replications, from first.
   // Where the ledger steps go (sim/ledger_port.h); empty: an in-process ledger per run.
   LedgerPortFactory port_factory;
+  // What each run checks of an in-process ledger at its end (sim/scheme_run.h).
+  LedgerCheck ledger_check = LedgerCheck::totals;
   // When set, called after each scheme run with what happened to every truck (the event log:
   // sim/outcome_log.h). Called from the thread that ran the replication: several may call it
   // at once, each with its own replication.

@@ -1,5 +1,7 @@
 #include "sim/simulate_args.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string_view>
 
 #include "core/assert.h"
@@ -34,6 +36,17 @@ SimulateArgsError parse_simulate_args(int argc, const char* const* argv, Simulat
       (flag == "--event-log" ? out->event_log : out->movement_log) = true;
       continue;
     }
+    if (flag == "--verify-ledger") {
+      out->verify_ledger = true;
+      continue;
+    }
+    constexpr std::string_view takes_a_value[] = {"--scenario", "--out",  "--replications",
+                                                  "--threads",  "--seed", "--through",
+                                                  "--horizon-days"};
+    if (std::find(std::begin(takes_a_value), std::end(takes_a_value), flag) ==
+        std::end(takes_a_value)) {
+      return SimulateArgsError::flag_unknown;
+    }
     if (i + 1 >= argc) return SimulateArgsError::value_missing;
     const std::string_view value = argv[i + 1];
     uint64_t n = 0;
@@ -58,11 +71,29 @@ SimulateArgsError parse_simulate_args(int argc, const char* const* argv, Simulat
       if (!number(value, 1, simulate_horizon_days_max, &n)) return SimulateArgsError::value_invalid;
       out->horizon_days = static_cast<int64_t>(n);
     } else {
-      return SimulateArgsError::flag_unknown;
+      KERVAN_UNREACHABLE();
     }
     ++i;
   }
   return SimulateArgsError::ok;
+}
+
+std::string describe_simulate_args_error(SimulateArgsError error, int argc,
+                                         const char* const* argv, int bad_index) {
+  KERVAN_ASSERT(bad_index >= 0 && bad_index < argc);
+  const std::string flag = argv[bad_index];
+  switch (error) {
+    case SimulateArgsError::flag_unknown:
+      return "unknown flag " + flag;
+    case SimulateArgsError::value_missing:
+      return flag + " needs a value";
+    case SimulateArgsError::value_invalid:
+      KERVAN_ASSERT(bad_index + 1 < argc);
+      return "bad value for " + flag + ": " + argv[bad_index + 1];
+    case SimulateArgsError::ok:
+      break;
+  }
+  KERVAN_UNREACHABLE();
 }
 
 void apply_simulate_args(const SimulateArgs& args, Scenario* scenario) {

@@ -3,7 +3,8 @@
 // programs accept the same flags with the same ranges:
 //
 //   [--scenario FILE] [--out DIR] [--replications N] [--threads N] [--seed N]
-//   [--horizon-days N] [--through process|server] [--movement-log] [--event-log] [--quiet]
+//   [--horizon-days N] [--through process|server] [--movement-log] [--event-log]
+//   [--verify-ledger] [--quiet]
 //
 // (--through server, --movement-log and --event-log are `kervan simulate`'s: kervan_sim_mpi
 // refuses them.)
@@ -35,9 +36,12 @@ struct SimulateArgs {
   bool through_server = false;            // --through server (process: false).
   bool movement_log = false;              // Also write movements_r<N>.csv.
   bool event_log = false;                 // Also write events_r<N>_<scheme>.csv.
+  // Every run ends checking every invariant of its ledger (LedgerCheck::full), not only that
+  // money was conserved.
+  bool verify_ledger = false;
 };
 
-// Stable numbers, in the order they are checked for each argument.
+// Stable numbers; checked per argument in the order unknown, missing, invalid.
 enum class SimulateArgsError : uint8_t {
   ok = 0,
   value_missing = 1,  // A flag that takes a value is the last argument.
@@ -50,6 +54,12 @@ enum class SimulateArgsError : uint8_t {
 // takes its last value.
 [[nodiscard]] SimulateArgsError parse_simulate_args(int argc, const char* const* argv,
                                                     SimulateArgs* out, int* bad_index);
+
+// The error in words, naming the flag (and value) at argv[bad_index], e.g.
+// "unknown flag --fast", "--replications needs a value", "bad value for --threads: 2000".
+// REQUIRES: error != ok; bad_index as parse_simulate_args set it.
+std::string describe_simulate_args_error(SimulateArgsError error, int argc,
+                                         const char* const* argv, int bad_index);
 
 // Overrides the loaded scenario's replications, seed and horizon where the arguments give them.
 void apply_simulate_args(const SimulateArgs& args, Scenario* scenario);

@@ -26,7 +26,7 @@ void usage(std::FILE* err) {
                "usage: kervan simulate [--scenario FILE] [--out DIR] [--replications N]\n"
                "                       [--threads N] [--seed N] [--horizon-days N]\n"
                "                       [--through process|server] [--movement-log]\n"
-               "                       [--event-log] [--quiet]\n"
+               "                       [--event-log] [--verify-ledger] [--quiet]\n"
                "       kervan simulate --replay LOG.csv [--scenario FILE] [--out DIR] [--quiet]\n"
                "       kervan simulate --sweep SWEEP.toml [--scenario FILE] [--out DIR]\n"
                "                       [--threads N] [--quiet]\n"
@@ -49,8 +49,9 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
   int bad = 0;
   const SimulateArgsError parsed = parse_simulate_args(argc, argv, &args, &bad);
   if (parsed != SimulateArgsError::ok || (args.through_server && server == nullptr)) {
-    if (parsed != SimulateArgsError::value_missing && bad + 1 < argc) {
-      std::fprintf(err, "kervan simulate: bad flag or value: %s %s\n", argv[bad], argv[bad + 1]);
+    if (parsed != SimulateArgsError::ok) {
+      std::fprintf(err, "kervan simulate: %s\n",
+                   describe_simulate_args_error(parsed, argc, argv, bad).c_str());
     }
     usage(err);
     return 2;
@@ -75,6 +76,7 @@ int run_simulate_command(int argc, const char* const* argv, std::FILE* out, std:
   SimulationOptions options;
   options.threads = args.threads;
   if (args.through_server) options.port_factory = *server;
+  if (args.verify_ledger) options.ledger_check = LedgerCheck::full;
   // The event log is written as each scheme run ends, from the thread that ran it.
   std::mutex event_log_mutex;
   std::string event_log_error;

@@ -3,7 +3,7 @@
 //
 //   kervan simulate [--scenario FILE] [--out DIR] [--replications N] [--threads N]
 //                   [--seed N] [--horizon-days N] [--through process|server] [--movement-log]
-//                   [--quiet]
+//                   [--event-log] [--verify-ledger] [--quiet]
 //   kervan simulate --replay LOG.csv ...   a recorded movement log under the scenario's schemes
 //   kervan simulate --sweep SWEEP.toml ... a parameter sweep (grid or Latin hypercube)
 //

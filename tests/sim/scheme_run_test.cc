@@ -139,8 +139,8 @@ TEST(SchemeRun, TheEventLogSaysWhatHappenedToEachTruck) {
   const TrafficPlan plan = generate_traffic(s, 0);
   std::vector<TruckOutcome> outcomes;
   const SchemeRunResult run = run_scheme(s, s.schemes[0], plan,
-                                         size_guarantees(s, s.schemes[0], plan), nullptr,
-                                         &outcomes);
+                                         size_guarantees(s, s.schemes[0], plan),
+                                         {.outcomes = &outcomes});
   ASSERT_EQ(outcomes.size(), plan.trucks.size());
   const int64_t window_from = s.warmup_days * sim_day_s;
   double refused = 0, delayed = 0;
@@ -210,7 +210,10 @@ Scenario three_countries() {
 
 TEST(SchemeRun, EverySchemeAgreesWithTheLedgerAndNationalTiesUpMore) {
   const Scenario s = three_countries();
-  const ReplicationResult r = run_replication(s, 0);
+  // Every invariant of every run's ledger, not only its totals.
+  SimulationOptions verify;
+  verify.ledger_check = LedgerCheck::full;
+  const ReplicationResult r = run_replication(s, 0, nullptr, &verify);
   ASSERT_EQ(r.schemes.size(), 4u);
   for (const SchemeRunResult& run : r.schemes) {
     EXPECT_TRUE(run.ledger_agrees) << run.scheme << ": " << run.disagreement;
