@@ -1,6 +1,8 @@
 // A vector with a capacity fixed at construction, for the state machine's tables. Its memory
-// comes from allocate_table (ledger/table_memory.h): allocated once, zeroed, huge-page aligned,
+// comes from allocate_table (ledger/table_memory.h): allocated once, huge-page aligned,
 // pre-faulted unless told not to (a ledger that lives for one simulation run: Prefault::no).
+// Elements [0, size()) are those pushed; nothing reads past them, so a reused table is not
+// zeroed first (Contents::unspecified).
 #pragma once
 
 #include <cstddef>
@@ -19,7 +21,8 @@ class FixedVector {
 
  public:
   explicit FixedVector(size_t capacity, Prefault prefault = Prefault::yes)
-      : data_(static_cast<T*>(allocate_table(capacity * sizeof(T), prefault))),
+      : data_(
+            static_cast<T*>(allocate_table(capacity * sizeof(T), prefault, Contents::unspecified))),
         capacity_(capacity) {}
   ~FixedVector() { free_table(data_, capacity_ * sizeof(T)); }
   FixedVector(const FixedVector&) = delete;
@@ -35,10 +38,22 @@ class FixedVector {
   }
   void clear() { size_ = 0; }
 
-  T& operator[](size_t index) { return data_[index]; }
-  const T& operator[](size_t index) const { return data_[index]; }
-  T& back() { return data_[size_ - 1]; }
-  const T& front() const { return data_[0]; }
+  T& operator[](size_t index) {
+    KERVAN_ASSERT(index < size_);
+    return data_[index];
+  }
+  const T& operator[](size_t index) const {
+    KERVAN_ASSERT(index < size_);
+    return data_[index];
+  }
+  T& back() {
+    KERVAN_ASSERT(size_ > 0);
+    return data_[size_ - 1];
+  }
+  const T& front() const {
+    KERVAN_ASSERT(size_ > 0);
+    return data_[0];
+  }
   T* begin() { return data_; }
   T* end() { return data_ + size_; }
   const T* begin() const { return data_; }

@@ -118,18 +118,18 @@ size_t table_bytes(size_t bytes) {
   return rounded == 0 ? cache_line_bytes : rounded;
 }
 
-void* allocate_table(size_t bytes, Prefault prefault) {
+void* allocate_table(size_t bytes, Prefault prefault, Contents contents) {
   const size_t size = table_bytes(bytes);
   if (size < huge_page_bytes) {
     void* table = std::aligned_alloc(cache_line_bytes, size);
     KERVAN_ASSERT(table != nullptr);
-    std::memset(table, 0, size);
+    if (contents == Contents::zeroed) std::memset(table, 0, size);
     return table;
   }
   if (const Mapping reused = take_cached(cache(), size); reused.table != nullptr) {
     if (prefault == Prefault::yes) {
       std::memset(reused.table, 0, size);  // Commits what the previous user did not.
-    } else {
+    } else if (contents == Contents::zeroed) {
       zero_committed(reused.table, size);
     }
     return reused.table;

@@ -42,6 +42,22 @@ TEST(TableMemory, AReusedTableIsZeroedEverywhere) {
   EXPECT_EQ(table_cache_bytes(), 0u);
 }
 
+// Records written before they are read need no zeroing: a reused table keeps what its previous
+// user wrote, a fresh one reads as zero.
+TEST(TableMemory, AnUnspecifiedTableIsNotZeroedWhenReused) {
+  release_table_cache();
+  void* first = allocate_table(8 * mib, Prefault::no, Contents::unspecified);
+  EXPECT_TRUE(all_zero(first, 8 * mib));  // A fresh mapping.
+  std::memset(first, 0xAB, 3 * mib);
+  free_table(first, 8 * mib);
+  void* second = allocate_table(8 * mib, Prefault::no, Contents::unspecified);
+  EXPECT_EQ(second, first);
+  EXPECT_EQ(static_cast<unsigned char*>(second)[3 * mib - 1], 0xAB);
+  EXPECT_TRUE(all_zero(static_cast<unsigned char*>(second) + 3 * mib, 5 * mib));
+  free_table(second, 8 * mib);
+  release_table_cache();
+}
+
 TEST(TableMemory, ALargerTableIsMappedAfresh) {
   release_table_cache();
   void* small = allocate_table(4 * mib, Prefault::no);
