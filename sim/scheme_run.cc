@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <deque>
 #include <memory>
+#include <span>
 
 #include "core/prefetch.h"
 #include "ledger/invariants.h"
@@ -12,6 +13,7 @@
 #include "sim/ledger_port.h"
 #include "sim/level_tracker.h"
 #include "sim/lookahead_queue.h"
+#include "sim/radix_sort.h"
 #include "sim/statistics.h"
 
 namespace kervan {
@@ -97,12 +99,13 @@ struct Hold {
 };
 
 // Visits the starts and ends of intervals in time order as on_step(t, +1) and on_step(t, -1),
-// an end before a start at the same second. Sorts both (plain integers sort faster than pairs)
-// and merges them.
+// an end before a start at the same second. Sorts both (plain integers sort faster than pairs;
+// sim/radix_sort.h, `scratch` its working space) and merges them.
 template <typename OnStep>
-void for_each_step(std::vector<int64_t>& starts, std::vector<int64_t>& ends, OnStep on_step) {
-  std::sort(starts.begin(), starts.end());
-  std::sort(ends.begin(), ends.end());
+void for_each_step(std::vector<int64_t>& starts, std::vector<int64_t>& ends,
+                   std::vector<int64_t>& scratch, OnStep on_step) {
+  radix_sort(starts, scratch);
+  radix_sort(ends, scratch);
   for (size_t si = 0, ei = 0; si < starts.size() || ei < ends.size();) {
     if (ei < ends.size() && (si == starts.size() || ends[ei] <= starts[si])) {
       on_step(ends[ei++], -1);
@@ -120,14 +123,10 @@ class Engine {
         window_from_(s.warmup_days * sim_day_s), window_to_(plan.end_s),
         cover_(window_from_, window_to_) {
     guarantees_.resize(guarantee_keys(s, scheme));
-    trucks_.resize(plan.trucks.size());
     if (is_national(scheme)) {
       for (const Corridor& c : s.corridors) {
         mrn_stride_ = std::max(mrn_stride_, static_cast<uint32_t>(c.countries.size()));
       }
-    }
-    if (sizing != nullptr && sizing->ledger_movements > 0) {
-      mrns_.resize(plan.trucks.size() * size_t{mrn_stride_});
     }
     corridor_cover_.assign(s.corridors.size(), LevelTracker(window_from_, window_to_));
     country_cover_.assign(countries_.size(), LevelTracker(window_from_, window_to_));
@@ -146,6 +145,7 @@ class Engine {
   // The no-wait pre-run by simulation: unlimited cover, no ledger; collects the holds.
   std::vector<Hold> holds_without_waits() {
     unlimited_ = true;
+    size_per_truck_state();
     simulate();
     return holds_;
   }
@@ -204,7 +204,8 @@ class Engine {
       }
     }
     uint32_t open = 0;
-    for_each_step(live_starts, live_ends, [&](int64_t /*at*/, int change) {
+    std::vector<int64_t> scratch;
+    for_each_step(live_starts, live_ends, scratch, [&](int64_t /*at*/, int change) {
       open = change > 0 ? open + 1 : open - 1;
       peak_live_ = std::max(peak_live_, open);
     });
@@ -235,6 +236,7 @@ class Engine {
     r.scheme = scheme_.name;
     port_factory_ = port_factory;
     ledger_check_ = ledger_check;
+    size_per_truck_state();
     if (!open_ledger()) {
       r.ledger_agrees = false;
       r.disagreement = "no ledger: " + disagreement_;
@@ -421,6 +423,16 @@ class Engine {
     const int64_t t = plan_.trucks[truck].ready_s;
     KERVAN_ASSERT(t >= 0 && t < (int64_t{1} << (64 - event_order_bits)));
     events_.push(Event{uint64_t(t) << event_order_bits, truck, EventKind::ready, 0, 0});
+  }
+
+  // What a simulation keeps per truck (the timelines of the pre-run need none of it).
+  void size_per_truck_state() {
+    trucks_.resize(plan_.trucks.size());
+    if (sizing_ != nullptr && sizing_->ledger_movements > 0) {
+      mrns_.resize(plan_.trucks.size() * size_t{mrn_stride_});
+    }
+    leg_waiting_.resize(plan_.trucks.size(), 0);
+    hold_start_.resize(plan_.trucks.size() * truck_countries_max, 0);
   }
 
   void simulate() {
@@ -940,8 +952,8 @@ class Engine {
   PerTruck<TruckState> trucks_;
   uint32_t mrn_stride_ = 1;  // MRN slots per truck: one, or national legs of the longest corridor.
   PerTruck<Mrn> mrns_;
-  PerTruck<uint8_t> leg_waiting_ = PerTruck<uint8_t>(plan_.trucks.size(), 0);
-  PerTruck<int64_t> hold_start_ = PerTruck<int64_t>(plan_.trucks.size() * truck_countries_max, 0);
+  PerTruck<uint8_t> leg_waiting_;
+  PerTruck<int64_t> hold_start_;
   struct EventKey {
     uint64_t operator()(const Event& e) const { return e.key; }
   };
@@ -971,13 +983,19 @@ class Engine {
   double claimed_cents_ = 0, drawn_cents_ = 0, uncovered_cents_ = 0;
 };
 
+// Working space of open_statistic, kept from one key to the next.
+struct StepScratch {
+  std::vector<int64_t> starts, ends, sort;
+};
+
 // The open-movement statistic of one key's holds (peak, time-average, or the 99th percentile
 // over time) within [from, to).
-double open_statistic(std::vector<Hold>& holds, OpenStatistic statistic, int64_t from,
-                      int64_t to) {
-  std::vector<int64_t> starts, ends;
-  starts.reserve(holds.size());
-  ends.reserve(holds.size());
+double open_statistic(std::span<const Hold> holds, OpenStatistic statistic, int64_t from,
+                      int64_t to, StepScratch& scratch) {
+  std::vector<int64_t>& starts = scratch.starts;
+  std::vector<int64_t>& ends = scratch.ends;
+  starts.clear();
+  ends.clear();
   for (const Hold& h : holds) {
     starts.push_back(h.from_s);
     ends.push_back(h.to_s);
@@ -986,7 +1004,7 @@ double open_statistic(std::vector<Hold>& holds, OpenStatistic statistic, int64_t
   double integral = 0;
   std::vector<double> time_at(1, 0.0);  // Seconds at each open count, within the window.
   int64_t last = from;
-  for_each_step(starts, ends, [&](int64_t t, int d) {
+  for_each_step(starts, ends, scratch.sort, [&](int64_t t, int d) {
     const int64_t a = std::max(last, from), b = std::min(t, to);
     if (a < b) {
       integral += double(open) * double(b - a);
@@ -1033,12 +1051,19 @@ GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
                                                           : pre.holds_from_timelines();
   sizing.peak_live_movements = pre.peak_live();
   sizing.ledger_movements = pre.ledger_movements();
-  std::vector<std::vector<Hold>> by_key(keys);
-  for (const Hold& h : holds) by_key[h.key].push_back(h);
+  // The holds grouped by key, each key's in their order (a counting sort): key k's are
+  // by_key[first[k], first[k + 1]).
+  std::vector<size_t> first(size_t{keys} + 1, 0);
+  for (const Hold& h : holds) first[size_t{h.key} + 1] += 1;
+  for (uint32_t key = 0; key < keys; ++key) first[key + 1] += first[key];
+  std::vector<Hold> by_key(holds.size());
+  std::vector<size_t> next(first.begin(), first.end() - 1);
+  for (const Hold& h : holds) by_key[next[h.key]++] = h;
   const auto given = static_cast<int64_t>(std::llround(scheme.given_amount_eur * 100));
   const int64_t from = scenario.warmup_days * sim_day_s;
+  StepScratch scratch;
   for (uint32_t key = 0; key < keys; ++key) {
-    std::vector<Hold>& mine = by_key[key];
+    const std::span<const Hold> mine(by_key.data() + first[key], first[key + 1] - first[key]);
     if (scheme.sizing == SizingRule::given) {
       sizing.amount_cents[key] = given;
       continue;
@@ -1051,7 +1076,7 @@ GuaranteeSizing size_guarantees(const Scenario& scenario, const Scheme& scheme,
       largest = std::max(largest, h.amount_cents);
     }
     const double average = total / double(mine.size());
-    const double open = open_statistic(mine, scheme.open_statistic, from, plan.end_s);
+    const double open = open_statistic(mine, scheme.open_statistic, from, plan.end_s, scratch);
     const double amount = average * std::max(open, 1.0) * scheme.sizing_factor;
     // Never below the largest single amount (it could never be released); in whole euros.
     const auto cents = static_cast<int64_t>(std::ceil(std::max(amount, double(largest)) / 100));
