@@ -479,7 +479,9 @@ class Engine {
     const bool crossing = e.kind == EventKind::entered && !is_national(scheme_);
     if (crossing || e.kind == EventKind::discharge || e.kind == EventKind::claim ||
         e.kind == EventKind::claim_paid) {
-      local_->prefetch_movement(mrns_[mrn_index(e.truck, crossing ? whole : e.leg)], stage);
+      // A crossing into the next country of a single guarantee's itinerary resolves nothing.
+      local_->prefetch_movement(mrns_[mrn_index(e.truck, crossing ? whole : e.leg)], stage,
+                                !crossing);
     }
   }
 

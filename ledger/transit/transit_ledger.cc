@@ -156,8 +156,8 @@ const Movement* TransitLedger::movement(const Mrn& mrn) const {
   return index == IdTable::value_none ? nullptr : &movements_[index];
 }
 
-void TransitLedger::prefetch_movement(const Mrn& mrn, int stage) const {
-  if (mrn.empty()) return;
+void TransitLedger::prefetch_movement(const Mrn& mrn, int stage, bool reservations) const {
+  if (mrn.empty() || (stage >= 2 && !reservations)) return;
   const u128 key = mrn_key(mrn);
   if (stage == 0) {
     movement_ids_.prefetch(key);

@@ -119,9 +119,11 @@ class TransitLedger {
   // a few events ahead), one stage per call as the step comes nearer, each loading what the
   // next needs: 0, the movement's index bucket; 1, the lines of its record that steps read;
   // 2, the index buckets of its core accounts and reservations; 3, their records. Changes
-  // nothing; a wrong or stale guess costs only the loads.
+  // nothing; a wrong or stale guess costs only the loads. A step that resolves no reservation
+  // (a crossing on a single guarantee) needs stages 0 and 1 only: `reservations` false skips
+  // the others.
   static constexpr int prefetch_stages = 4;
-  void prefetch_movement(const Mrn& mrn, int stage) const;
+  void prefetch_movement(const Mrn& mrn, int stage, bool reservations = true) const;
   GuaranteeBalance balance(const Guarantee& guarantee) const;
   // At the edge, before a declaration's reference says access_code_valid: does `code` match one
   // of the guarantee's stored access codes? (Argon2id: tens of milliseconds.)
