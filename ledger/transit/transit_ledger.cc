@@ -596,8 +596,8 @@ TransitResult TransitLedger::declare_movement(uint64_t now_ns, PartyId actor,
 
 // G01..G10 but G09 for one reference, in NCTS's order.
 TransitResult TransitLedger::check_reference(uint64_t now_ns, const Declaration& d,
-                                             const GuaranteeReference& reference) const {
-  const Guarantee* g = guarantee(reference.grn);
+                                             const GuaranteeReference& reference,
+                                             const Guarantee* g) const {
   if (g == nullptr) return TR::guarantee_not_found;
   const Date today = date_of_ns(now_ns);
   if (g->status != GuaranteeStatus::active || today < g->spec.valid_from ||
@@ -639,16 +639,18 @@ TransitResult TransitLedger::check_reference(uint64_t now_ns, const Declaration&
   return TR::ok;
 }
 
-TransitResult TransitLedger::check_release(uint64_t now_ns, PartyId actor,
-                                           const Movement& m) const {
+TransitResult TransitLedger::check_release(uint64_t now_ns, PartyId actor, const Movement& m,
+                                           ReferencedGuarantees* guarantees) const {
   const Declaration& d = m.declaration;
   if (const TR result = customs_of(actor, d.itinerary[0]); result != TR::ok) return result;
   if (m.state == MovementState::released) return TR::exists;
   if (m.state != MovementState::declared) return TR::movement_state_not_allowed;
   for (size_t i = 0; i < d.references_count; ++i) {
-    if (const TR result = check_reference(now_ns, d, d.references[i]); result != TR::ok) {
+    const Guarantee* g = guarantee(d.references[i].grn);
+    if (const TR result = check_reference(now_ns, d, d.references[i], g); result != TR::ok) {
       return result;
     }
+    (*guarantees)[i] = g;
   }
   return TR::ok;
 }
@@ -656,12 +658,15 @@ TransitResult TransitLedger::check_release(uint64_t now_ns, PartyId actor,
 TransitResult TransitLedger::check_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn) const {
   const Movement* m = movement(mrn);
   if (m == nullptr) return TR::movement_not_found;
-  if (const TR result = check_release(now_ns, actor, *m); result != TR::ok) return result;
+  ReferencedGuarantees guarantees{};
+  if (const TR result = check_release(now_ns, actor, *m, &guarantees); result != TR::ok) {
+    return result;
+  }
   // G09 without locking: the cover available now, per guarantee (a guarantee named twice is
   // refused at declaration, so each reference checks its own).
   const Declaration& d = m->declaration;
   for (size_t i = 0; i < d.references_count; ++i) {
-    const Guarantee* g = guarantee(d.references[i].grn);
+    const Guarantee* g = guarantees[i];
     if (g->spec.type == GuaranteeType::waiver) continue;
     if (balance(*g).available.minor() < d.references[i].amount_concerned.minor()) {
       return TR::amount_not_sufficient;
@@ -673,13 +678,16 @@ TransitResult TransitLedger::check_movement(uint64_t now_ns, PartyId actor, cons
 TransitResult TransitLedger::release_movement(uint64_t now_ns, PartyId actor, const Mrn& mrn) {
   Movement* m = find_movement(mrn);
   if (m == nullptr) return TR::movement_not_found;
-  if (const TR result = check_release(now_ns, actor, *m); result != TR::ok) return result;
+  ReferencedGuarantees guarantees{};
+  if (const TR result = check_release(now_ns, actor, *m, &guarantees); result != TR::ok) {
+    return result;
+  }
   const Declaration& d = m->declaration;
   const Currency currency = d.references[0].amount_concerned.currency();
   std::array<Transfer, guarantee_references_max> reservations{};
   m->release_attempts += 1;
   for (size_t i = 0; i < d.references_count; ++i) {
-    const Guarantee* g = guarantee(d.references[i].grn);
+    const Guarantee* g = guarantees[i];
     reservations[i] = make_transfer(
         transfer_id(TransferCode::reserve, m->number, m->release_attempts, uint32_t(i)),
         cover_account(g->index), reserved_account(g->index),
@@ -692,9 +700,9 @@ TransitResult TransitLedger::release_movement(uint64_t now_ns, PartyId actor, co
     return result;
   }
   for (size_t i = 0; i < count; ++i) {
-    Guarantee* g = find_guarantee(d.references[i].grn);
-    g->used = true;
-    g->open_movements += 1;
+    Guarantee& g = guarantees_[guarantees[i]->index];
+    g.used = true;
+    g.open_movements += 1;
   }
   for (size_t i = 0; i < d.itinerary_count; ++i) {
     DutyLedger* duty = duty_ledger(d.itinerary[i], config_.base_currency);

@@ -139,10 +139,16 @@ class TransitLedger {
   const StateMachine& ledger() const { return *ledger_; }
 
  private:
-  // Checks a guarantee reference against a movement for release (G01..G10 but G09).
+  // Each reference's guarantee, in the declaration's order.
+  using ReferencedGuarantees = std::array<const Guarantee*, guarantee_references_max>;
+  // Checks a guarantee reference against a movement for release (G01..G10 but G09);
+  // `guarantee` is the one it names, or nullptr when there is none.
   TransitResult check_reference(uint64_t now_ns, const Declaration& declaration,
-                                const GuaranteeReference& reference) const;
-  TransitResult check_release(uint64_t now_ns, PartyId actor, const Movement& movement) const;
+                                const GuaranteeReference& reference,
+                                const Guarantee* guarantee) const;
+  // On ok, *guarantees holds each reference's guarantee (each looked up once).
+  TransitResult check_release(uint64_t now_ns, PartyId actor, const Movement& movement,
+                              ReferencedGuarantees* guarantees) const;
   // Applies transfers to the core as one linked chain; ok, or the domain meaning of the
   // first failure.
   TransitResult apply_linked(uint64_t now_ns, std::span<Transfer> transfers);
