@@ -228,15 +228,18 @@ Grn make_grn(uint32_t year_yy, Country country, std::string_view serial, std::st
 
 Mrn make_mrn(uint32_t year_yy, Country country, std::string_view serial, MrnProcedure procedure) {
   KERVAN_ASSERT(year_yy >= mrn_year_yy_min);
-  char text[mrn_chars] = {};
+  KERVAN_ASSERT(procedure >= MrnProcedure::transit && procedure <= MrnProcedure::transit_entry_exit);
+  // What Mrn::parse would check and the arguments do not already guarantee (a Country is always
+  // a valid code): the serial's characters.
+  KERVAN_ASSERT(first_bad_character(serial, mrn_pattern.substr(4, reference_serial_chars)) ==
+                serial.size());
+  Mrn mrn;
+  char* text = mrn.chars_.data();
   write_head(year_yy, country, serial, text);
   text[mrn_procedure_index] = static_cast<char>(procedure);
   const uint32_t check = iso6346_check_digit(std::string_view(text, mrn_check_digit_index));
   text[mrn_check_digit_index] = static_cast<char>('0' + check);
-
-  Mrn mrn;
-  const ReferenceStatus status = Mrn::parse(std::string_view(text, mrn_chars), &mrn);
-  KERVAN_ASSERT(status.ok());
+  mrn.length_ = mrn_chars;
   return mrn;
 }
 

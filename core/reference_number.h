@@ -160,6 +160,9 @@ class Mrn {
 
   friend bool operator==(const Mrn&, const Mrn&) = default;
   friend auto operator<=>(const Mrn&, const Mrn&) = default;
+  // Builds its text in place, valid by construction (the simulator makes one per movement).
+  friend Mrn make_mrn(uint32_t year_yy, Country country, std::string_view serial,
+                      MrnProcedure procedure);
 
  private:
   std::array<char, mrn_chars> chars_{};
