@@ -19,6 +19,69 @@ bool number(std::string_view text, uint64_t min, uint64_t max, uint64_t* out) {
   return true;
 }
 
+// A flag that takes a value: its name, and what the value sets (false: the value is invalid).
+struct ValueFlag {
+  std::string_view name;
+  bool (*set)(std::string_view value, SimulateArgs* out);
+};
+
+constexpr ValueFlag value_flags[] = {
+    {"--scenario",
+     [](std::string_view v, SimulateArgs* out) {
+       out->scenario_path = v;
+       return true;
+     }},
+    {"--out",
+     [](std::string_view v, SimulateArgs* out) {
+       out->folder = v;
+       return true;
+     }},
+    {"--replications",
+     [](std::string_view v, SimulateArgs* out) {
+       uint64_t n = 0;
+       if (!number(v, 1, simulate_replications_max, &n)) return false;
+       out->replications = static_cast<uint32_t>(n);
+       return true;
+     }},
+    {"--threads",
+     [](std::string_view v, SimulateArgs* out) {
+       uint64_t n = 0;
+       if (!number(v, 0, simulate_threads_max, &n)) return false;
+       out->threads = static_cast<uint32_t>(n);
+       return true;
+     }},
+    {"--seed",
+     [](std::string_view v, SimulateArgs* out) {
+       if (!number(v, 0, UINT64_MAX, &out->seed)) return false;
+       out->seed_given = true;
+       return true;
+     }},
+    {"--through",
+     [](std::string_view v, SimulateArgs* out) {
+       if (v != "process" && v != "server") return false;
+       out->through_server = v == "server";
+       return true;
+     }},
+    {"--horizon-days",
+     [](std::string_view v, SimulateArgs* out) {
+       uint64_t n = 0;
+       if (!number(v, 1, simulate_horizon_days_max, &n)) return false;
+       out->horizon_days = static_cast<int64_t>(n);
+       return true;
+     }},
+};
+
+// A flag on its own, and the field it sets.
+struct SwitchFlag {
+  std::string_view name;
+  bool SimulateArgs::*field;
+};
+
+constexpr SwitchFlag switch_flags[] = {{"--quiet", &SimulateArgs::quiet},
+                                       {"--movement-log", &SimulateArgs::movement_log},
+                                       {"--event-log", &SimulateArgs::event_log},
+                                       {"--verify-ledger", &SimulateArgs::verify_ledger}};
+
 }  // namespace
 
 SimulateArgsError parse_simulate_args(int argc, const char* const* argv, SimulateArgs* out,
@@ -28,58 +91,23 @@ SimulateArgsError parse_simulate_args(int argc, const char* const* argv, Simulat
   for (int i = 0; i < argc; ++i) {
     *bad_index = i;
     const std::string_view flag = argv[i];
-    if (flag == "--quiet") {
-      out->quiet = true;
+    const auto named = [flag](const auto& f) { return f.name == flag; };
+    if (const auto* s = std::find_if(std::begin(switch_flags), std::end(switch_flags), named);
+        s != std::end(switch_flags)) {
+      out->*(s->field) = true;
       continue;
     }
-    if (flag == "--movement-log" || flag == "--event-log") {
-      (flag == "--event-log" ? out->event_log : out->movement_log) = true;
-      continue;
-    }
-    if (flag == "--verify-ledger") {
-      out->verify_ledger = true;
-      continue;
-    }
-    constexpr std::string_view takes_a_value[] = {"--scenario", "--out",  "--replications",
-                                                  "--threads",  "--seed", "--through",
-                                                  "--horizon-days"};
-    if (std::find(std::begin(takes_a_value), std::end(takes_a_value), flag) ==
-        std::end(takes_a_value)) {
-      return SimulateArgsError::flag_unknown;
-    }
+    const auto* v = std::find_if(std::begin(value_flags), std::end(value_flags), named);
+    if (v == std::end(value_flags)) return SimulateArgsError::flag_unknown;
     if (i + 1 >= argc) return SimulateArgsError::value_missing;
-    const std::string_view value = argv[i + 1];
-    uint64_t n = 0;
-    if (flag == "--scenario") {
-      out->scenario_path = value;
-    } else if (flag == "--out") {
-      out->folder = value;
-    } else if (flag == "--replications") {
-      if (!number(value, 1, simulate_replications_max, &n)) return SimulateArgsError::value_invalid;
-      out->replications = static_cast<uint32_t>(n);
-    } else if (flag == "--threads") {
-      if (!number(value, 0, simulate_threads_max, &n)) return SimulateArgsError::value_invalid;
-      out->threads = static_cast<uint32_t>(n);
-    } else if (flag == "--seed") {
-      if (!number(value, 0, UINT64_MAX, &n)) return SimulateArgsError::value_invalid;
-      out->seed = n;
-      out->seed_given = true;
-    } else if (flag == "--through") {
-      if (value != "process" && value != "server") return SimulateArgsError::value_invalid;
-      out->through_server = value == "server";
-    } else if (flag == "--horizon-days") {
-      if (!number(value, 1, simulate_horizon_days_max, &n)) return SimulateArgsError::value_invalid;
-      out->horizon_days = static_cast<int64_t>(n);
-    } else {
-      KERVAN_UNREACHABLE();
-    }
+    if (!v->set(argv[i + 1], out)) return SimulateArgsError::value_invalid;
     ++i;
   }
   return SimulateArgsError::ok;
 }
 
-std::string describe_simulate_args_error(SimulateArgsError error, int argc,
-                                         const char* const* argv, int bad_index) {
+std::string describe_simulate_args_error(SimulateArgsError error, int argc, const char* const* argv,
+                                         int bad_index) {
   KERVAN_ASSERT(bad_index >= 0 && bad_index < argc);
   const std::string flag = argv[bad_index];
   switch (error) {
