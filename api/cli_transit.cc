@@ -16,7 +16,10 @@
 namespace kervan {
 
 const char* const transit_usage =
-    "  transit register-party ID ROLE [COUNTRY]\n"
+    "  transit register-party OPERATOR ID ROLE [COUNTRY]  the first party of a new registry:\n"
+    "                                                   an operator with ID = OPERATOR\n"
+    "  transit register-key OPERATOR PARTY PUBLIC-KEY   Z85 text, or a key file\n"
+    "  transit revoke-key OPERATOR PUBLIC-KEY\n"
     "  transit register-guarantee PROVIDER GRN PRINCIPAL AMOUNT CURRENCY REDUCTION FROM TO\n"
     "          [ACCESS-CODE...]                         e.g. ... 100000.00 EUR 50\n"
     "                                                   2026-01-01 2026-12-31 7Q2X\n"
@@ -39,8 +42,10 @@ struct StepName {
   std::string_view name;
   TransitOperation operation;
 };
-constexpr std::array<StepName, 15> step_names{{
+constexpr std::array<StepName, 17> step_names{{
     {"register-party", TransitOperation::register_party},
+    {"register-key", TransitOperation::register_key},
+    {"revoke-key", TransitOperation::revoke_key},
     {"register-guarantee", TransitOperation::register_guarantee},
     {"amend", TransitOperation::amend_guarantee},
     {"declare", TransitOperation::declare_movement},
@@ -82,18 +87,43 @@ bool parse_transit(std::span<const char* const> args, TransitCommand* c, std::st
     case TransitOperation::declare_movement:
       return rest.empty();  // The declaration itself: parse_declare().
     case TransitOperation::register_party: {
-      // register-party ID ROLE [COUNTRY]: the party acts for itself (an operator may for it).
-      if (rest.empty() || rest.size() > 2) return false;
-      c->party.id = c->actor;
-      if (!parse_role(rest[0], &c->party.role)) {
-        *error = std::string("ROLE '") + rest[0] +
+      // register-party OPERATOR ID ROLE [COUNTRY]: only an operator registers parties.
+      uint64_t id = 0;
+      if (rest.size() < 2 || rest.size() > 3) return false;
+      if (!parse_small(rest[0], UINT64_MAX, &id) || id == 0) {
+        *error = std::string("ID must be a party id, not '") + rest[0] + "'";
+        return false;
+      }
+      c->party.id = PartyId{id};
+      if (!parse_role(rest[1], &c->party.role)) {
+        *error = std::string("ROLE '") + rest[1] +
                  "' is not provider, customs, principal, analyst or operator";
         return false;
       }
-      if (rest.size() == 2 && Country::parse(rest[1], &c->party.country) != CountryError::ok) {
-        *error = std::string("COUNTRY '") + rest[1] + "' is not an ISO 3166 alpha-2 code";
+      if (rest.size() == 3 && Country::parse(rest[2], &c->party.country) != CountryError::ok) {
+        *error = std::string("COUNTRY '") + rest[2] + "' is not an ISO 3166 alpha-2 code";
         return false;
       }
+      return true;
+    }
+    case TransitOperation::register_key:
+    case TransitOperation::revoke_key: {
+      // register-key OPERATOR PARTY PUBLIC-KEY, revoke-key OPERATOR PUBLIC-KEY.
+      const bool registering = step->operation == TransitOperation::register_key;
+      if (rest.size() != (registering ? 2u : 1u)) return false;
+      uint64_t party = 0;
+      if (registering && (!parse_small(rest[0], UINT64_MAX, &party) || party == 0)) {
+        *error = std::string("PARTY must be a party id, not '") + rest[0] + "'";
+        return false;
+      }
+      std::string z85;
+      const char* key_text = rest[registering ? 1 : 0];
+      if (!load_public_key(key_text, &z85).ok() || !decode_public_key(z85, &c->key)) {
+        *error = std::string("PUBLIC-KEY '") + key_text +
+                 "' is neither 40 Z85 characters nor a key file";
+        return false;
+      }
+      c->key_party = PartyId{party};
       return true;
     }
     case TransitOperation::register_guarantee: {

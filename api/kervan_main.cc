@@ -70,6 +70,31 @@ bool parse_uint(const char* text, uint64_t* out) {
 }
 
 // `kervan serve`: embedded defaults, then --config FILE (TOML), then the other flags.
+// The seed of a new transit store's registry: the operator key in <data>/operator.key (made,
+// mode 0600, when the store is new), as the operator party 1. A <data>/clients file is refused:
+// with the transit domain, keys live in the registry alone.
+kervan::StoreStatus operator_key_seed(const std::string& data,
+                                      std::vector<kervan::ClientEntry>* clients) {
+  namespace fs = std::filesystem;
+  if (fs::exists(data + "/clients")) {
+    return kervan::StoreStatus::error(
+        kervan::StoreError::invalid_store,
+        data + "/clients: with --transit yes, keys live in the transit store's registry and this "
+               "file is not read; register each key with `kervan client --key " + data +
+               "/operator.key transit register-key 1 PARTY KEY` and remove the file "
+               "(docs/operations.md, Onboarding)");
+  }
+  const bool new_store = !fs::exists(data + "/transit/journal");
+  const std::string path = data + "/operator.key";
+  if (!new_store && !fs::exists(path)) return kervan::StoreStatus();
+  kervan::KeyPair keys;
+  if (kervan::StoreStatus s = kervan::load_keypair(path, new_store, &keys); !s.ok()) return s;
+  if (new_store) std::fprintf(stderr, "kervan serve: operator key: %s (party 1)\n", path.c_str());
+  *clients = {kervan::ClientEntry{
+      keys.public_z85, kervan::Party{kervan::operator_party_id, kervan::PartyRole::operator_, {}}}};
+  return kervan::StoreStatus();
+}
+
 int serve(int argc, char** argv) {
   if ((argc - 2) % 2 != 0) return 2;
   kervan::ServeSettings settings;
@@ -113,14 +138,16 @@ int serve(int argc, char** argv) {
         .log = {}};
   }
   if (!options.insecure) {
-    // Secure by default: the server's key pair is made on first start; clients must be
-    // registered (kervan register-client) before they can connect.
+    // Secure by default: the server's key pair is made on first start. Without the transit
+    // domain, clients are listed in <data>/clients (kervan register-client); with it, in the
+    // transit store's registry, which the operator key seeds (secure_serve_keys).
     std::filesystem::create_directories(data);
     kervan::StoreStatus s = kervan::load_keypair(data + "/server.key", true, &options.server_keys);
     if (s.ok()) {
       // The public half alone, to hand to clients (kervan client --server-key <data>/server.pub).
       std::ofstream(data + "/server.pub") << "public " << options.server_keys.public_z85 << "\n";
-      s = kervan::load_clients(data + "/clients", &options.clients);
+      s = settings.transit ? operator_key_seed(data, &options.clients)
+                           : kervan::load_clients(data + "/clients", &options.clients);
     }
     if (!s.ok()) {
       std::fprintf(stderr, "kervan serve: %s\n", s.to_string().c_str());

@@ -18,10 +18,8 @@ namespace kervan {
 namespace {
 
 bool is_z85_key(std::string_view text) {
-  if (text.size() != 40) return false;
-  uint8_t decoded[32];
-  const std::string copy(text);
-  return zmq_z85_decode(decoded, copy.c_str()) != nullptr;
+  ClientPublicKey decoded{};
+  return decode_public_key(text, &decoded);
 }
 
 StoreStatus bad_line(const std::string& path, size_t line, const std::string& what) {
@@ -30,6 +28,21 @@ StoreStatus bad_line(const std::string& path, size_t line, const std::string& wh
 }
 
 }  // namespace
+
+bool decode_public_key(std::string_view z85, ClientPublicKey* out) {
+  if (z85.size() != 40) return false;
+  const std::string copy(z85);  // zmq_z85_decode reads a NUL-terminated text.
+  ClientPublicKey decoded{};
+  if (zmq_z85_decode(decoded.data(), copy.c_str()) == nullptr) return false;
+  *out = decoded;
+  return true;
+}
+
+std::string encode_public_key(const ClientPublicKey& key) {
+  char z85[41];
+  KERVAN_ASSERT(zmq_z85_encode(z85, key.data(), key.size()) != nullptr);
+  return std::string(z85, 40);
+}
 
 std::string_view role_name(PartyRole role) {
   switch (role) {

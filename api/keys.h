@@ -1,8 +1,10 @@
-// CURVE keys and the registry of clients the server admits.
+// CURVE keys, and the file of clients a server without the transit domain admits.
 //
 // A key pair is two Z85 texts of 40 characters (ZeroMQ's encoding of 32-byte Curve25519 keys).
-// The server's pair lives in <data>/server.key (created on first start, mode 0600); the clients
-// it admits are listed in <data>/clients, one per line:
+// The server's pair lives in <data>/server.key (created on first start, mode 0600). A server
+// with the transit domain keeps its parties and keys in the transit store's journal (the
+// registry: register_key and revoke_key, docs/operations.md). A server of the ledger core
+// alone admits the clients listed in <data>/clients, one per line:
 //
 //   <client public key, Z85> <party id> <role> <country or ->   anything after is a comment
 //   # a whole line starting with '#' is a comment ('#' is also a Z85 character)
@@ -30,6 +32,10 @@ struct ClientEntry {
   std::string public_z85;
   Party party;
 };
+
+// A public key's Z85 text (40 characters) and its 32 bytes; false when the text is not one.
+[[nodiscard]] bool decode_public_key(std::string_view z85, ClientPublicKey* out);
+std::string encode_public_key(const ClientPublicKey& key);
 
 // A new Curve25519 key pair (libzmq's zmq_curve_keypair).
 KeyPair generate_keypair();

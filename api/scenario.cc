@@ -27,6 +27,9 @@ constexpr uint64_t day_ns = 24 * hour_ns;
 constexpr PartyId pool_provider{101};     // From the shipped reference data.
 constexpr PartyId national_provider{102};
 constexpr uint64_t first_principal = 201;
+// The scenario's operator: the first party of the registry (the bootstrap), who registers every
+// other party. Outside the shipped reference data's ids.
+constexpr PartyId scenario_operator{8000};
 constexpr uint32_t principals = 8;
 
 using Random = SplitMix64;
@@ -198,16 +201,23 @@ bool Scenario::setup() {
   } else if (const StoreStatus s = TransitStore::open(store_options_, &store_); !s.ok()) {
     std::fprintf(out_, "store: %s\n", s.to_string().c_str());
     return false;
+  } else {
+    // Through the server, the server's registry seed made the operator (start_server()).
+    TransitCommand bootstrap{.operation = TransitOperation::register_party,
+                             .actor = scenario_operator};
+    bootstrap.party = Party{scenario_operator, PartyRole::operator_, {}};
+    apply(start_ns_, bootstrap);
   }
   for (const PartyEntry& entry : reference_.parties) {
-    TransitCommand c{.operation = TransitOperation::register_party, .actor = entry.party.id};
+    TransitCommand c{.operation = TransitOperation::register_party, .actor = scenario_operator};
     c.party = entry.party;
     apply(start_ns_, c);
   }
   // Principals of three risk classes: reductions 100 %, 50 % and 30 % of the reference amount.
   for (uint32_t p = 0; p < principals; ++p) {
     const PartyId principal{first_principal + p};
-    TransitCommand party{.operation = TransitOperation::register_party, .actor = principal};
+    TransitCommand party{.operation = TransitOperation::register_party,
+                         .actor = scenario_operator};
     party.party = Party{principal, PartyRole::principal, p % 2 ? Country::of("UZ") : Country::of("KZ")};
     if (reference_.find_party(principal) == nullptr) apply(start_ns_, party);
     const PartyId provider = p % 3 == 2 ? national_provider : pool_provider;
@@ -231,7 +241,8 @@ bool Scenario::setup() {
 // registered as the operator; the ledger store beside the transit store in path_.
 bool Scenario::start_server() {
   const KeyPair operator_keys = generate_keypair();
-  const ServerOptions options = loopback_transit_server(path_, store_options_, operator_keys);
+  const ServerOptions options =
+      loopback_transit_server(path_, store_options_, operator_keys, scenario_operator);
   if (const StoreStatus s = Server::open(options, &server_); !s.ok()) {
     std::fprintf(out_, "server: %s\n", s.to_string().c_str());
     return false;
@@ -240,6 +251,10 @@ bool Scenario::start_server() {
   client_ = std::make_unique<Client>(server_->endpoint(),
                                      ClientSecurity{options.server_keys.public_z85, operator_keys});
   replica_ = std::make_unique<TransitLedger>(store_options_.config);
+  // The replica holds what the server's registry seed did, at the same business time (0).
+  for (const TransitCommand& seed : registry_seed_commands(options.clients)) {
+    if (apply_transit_command(*replica_, 0, seed) != TransitResult::ok) return false;
+  }
   if (client_->ping(10'000) != ProtocolStatus::ok) {
     std::fprintf(out_, "server: no answer to ping on %s\n", server_->endpoint().c_str());
     return false;
@@ -534,7 +549,7 @@ bool Scenario::settle_union() {
     eaeu.shares_percent[eaeu.members_count++] = share.share_percent;
   }
   for (const Party& party : parties) {
-    TransitCommand c{.operation = TransitOperation::register_party, .actor = party.id};
+    TransitCommand c{.operation = TransitOperation::register_party, .actor = scenario_operator};
     c.party = party;
     apply(cut_off_ns_, c);
   }

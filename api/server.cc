@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "core/assert.h"
 #include "core/bytes.h"
 #include "ledger/record_coding.h"
+#include "ledger/transit/read_access.h"
 #include "ledger/transit/transit_command.h"
 
 namespace kervan {
@@ -29,6 +31,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr size_t drain_per_wake_max = 4096;  // Requests read before replies are looked at again.
+// ZAP domains: the request socket's, and the feed's (which admits fewer parties).
+constexpr std::string_view zap_domain_requests = "kervan";
+constexpr std::string_view zap_domain_feed = "kervan-feed";
 
 uint64_t wall_clock_ns() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -48,7 +53,7 @@ struct PendingReply {
 }  // namespace
 
 ServerOptions loopback_transit_server(const std::string& folder, const TransitStoreOptions& transit,
-                                      const KeyPair& operator_keys) {
+                                      const KeyPair& operator_keys, PartyId operator_party) {
   ServerOptions o;
   o.endpoint = "tcp://127.0.0.1:*";
   o.store = StoreOptions{.path = folder + "/ledger",
@@ -63,9 +68,28 @@ ServerOptions loopback_transit_server(const std::string& folder, const TransitSt
   o.transit = transit;
   o.transit_clock_from_requests = true;
   o.server_keys = generate_keypair();
-  o.clients = {ClientEntry{operator_keys.public_z85, Party{PartyId{1}, PartyRole::operator_, {}}}};
+  o.clients = {ClientEntry{operator_keys.public_z85,
+                           Party{operator_party, PartyRole::operator_, {}}}};
   o.log = [](std::string_view) {};
   return o;
+}
+
+std::vector<TransitCommand> registry_seed_commands(std::span<const ClientEntry> clients) {
+  if (clients.empty() || clients[0].party.role != PartyRole::operator_) return {};
+  const PartyId registrar = clients[0].party.id;
+  std::vector<TransitCommand> commands;
+  for (const ClientEntry& client : clients) {
+    TransitCommand party{.operation = TransitOperation::register_party, .actor = registrar};
+    party.party = client.party;
+    TransitCommand key{.operation = TransitOperation::register_key, .actor = registrar};
+    key.key_party = client.party.id;
+    if (!decode_public_key(client.public_z85, &key.key)) return {};
+    // A party with several keys is registered once (its second registration is `exists`).
+    commands.push_back(party);
+    commands.push_back(key);
+  }
+  KERVAN_ASSERT(commands.size() == 2 * clients.size());
+  return commands;
 }
 
 bool operation_allowed(PartyRole role, uint16_t operation) {
@@ -98,10 +122,7 @@ struct Server::State {
   zmq::socket_t router{context, zmq::socket_type::router};
   zmq::socket_t feed{context, zmq::socket_type::pub};
   bool feeding = false;
-  std::thread zap_thread;
-  std::atomic<bool> zap_stopping{false};
-  std::map<std::string, Party> parties_by_key;
-  std::map<uint64_t, Party> parties_by_id;
+  std::map<std::string, Party> parties_by_key;  // Without a transit store: options.clients.
   int wake_fd = -1;
   std::unique_ptr<Store> store;
   std::deque<PendingReply> pending;
@@ -146,8 +167,8 @@ struct Server::State {
       return true;
     }
   };
-  RefusalLog forbidden_log;       // Loop thread.
-  RefusalLog unauthenticated_log;  // ZAP thread.
+  RefusalLog forbidden_log;
+  RefusalLog unauthenticated_log;
 
   // Counts, logs and answers a request its party may not make.
   void refuse_forbidden(zmq::message_t& routing, const FrameHeader& h, const Party* party,
@@ -173,20 +194,28 @@ struct Server::State {
   void send_durable();
   void loop(std::atomic<bool>& stopping);
   bool receive_now(zmq::message_t& message);
-  void handle_transit(zmq::message_t& routing, zmq::message_t& payload, const FrameView& view);
+  // `party`: the sender's (nullptr on an insecure server).
+  void handle_transit(zmq::message_t& routing, const FrameView& view, const Party* party);
   // Hands a declaration's access codes to the checker; false when they do not decode.
   bool check_access_codes(zmq::message_t& routing, const FrameHeader& h,
                           const TransitCommand& command, std::span<const uint8_t> codes);
   void apply_checked();
   void apply_transit(zmq::message_t& routing, const FrameHeader& h,
                      const TransitCommand& command, uint64_t as_of);
-  void handle_transit_query(zmq::message_t& routing, zmq::message_t& payload,
-                            const FrameView& view);
+  void handle_transit_query(zmq::message_t& routing, const FrameView& view,
+                            const Party* reader);
   void release(std::deque<PendingReply>& queue, uint64_t durable, const StoreStatus& health);
   std::vector<uint8_t> committed_records(const FrameView& frame, uint64_t sequence);
   void publish(std::span<const uint8_t> message);
-  void zap_loop();
-  const Party* party_of(zmq::message_t& payload) const;
+  // Answers the ZAP requests waiting (RFC 27), on the loop's thread, which owns the registry.
+  void answer_zap();
+  // The party a registered, unrevoked key acts as, or nullptr (*revoked says whether because
+  // the key was revoked). `key_z85` is the key's Z85 text.
+  const Party* admitted(std::string_view key_z85, bool* revoked) const;
+  // The party this message's connection was admitted as, checked again now (so that a key
+  // revoked since the handshake is refused), or nullptr, counted.
+  const Party* party_of(zmq::message_t& payload);
+  StoreStatus seed_registry();
 };
 
 StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* out) {
@@ -209,6 +238,7 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
     if (StoreStatus status = TransitStore::open(transit_options, &s.transit); !status.ok()) {
       return status;
     }
+    if (StoreStatus status = s.seed_registry(); !status.ok()) return status;
     s.checker = std::make_unique<AccessCodeChecker>([fd] {
       const uint64_t one = 1;
       (void)!::write(fd, &one, sizeof one);
@@ -216,17 +246,18 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
   }
   try {
     if (!options.insecure) {
-      // The ZAP handler must be bound before the ROUTER, in the same context.
-      for (const ClientEntry& client : options.clients) {
-        s.parties_by_key[client.public_z85] = client.party;
-        s.parties_by_id[static_cast<uint64_t>(client.party.id)] = client.party;
+      // The ZAP handler must be bound before the ROUTER, in the same context. The loop answers
+      // it: a handshake waits at most one turn of the loop.
+      if (!s.transit) {
+        for (const ClientEntry& client : options.clients) {
+          s.parties_by_key[client.public_z85] = client.party;
+        }
       }
       s.zap.set(zmq::sockopt::linger, 0);
       s.zap.bind("inproc://zeromq.zap.01");
       s.router.set(zmq::sockopt::curve_server, 1);
       s.router.set(zmq::sockopt::curve_secretkey, options.server_keys.secret_z85);
-      s.router.set(zmq::sockopt::zap_domain, "kervan");
-      s.zap_thread = std::thread([&s] { s.zap_loop(); });
+      s.router.set(zmq::sockopt::zap_domain, std::string(zap_domain_requests));
     }
     s.router.set(zmq::sockopt::router_mandatory, 1);
     s.router.set(zmq::sockopt::sndhwm, 100'000);
@@ -239,7 +270,7 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
       if (!options.insecure) {
         s.feed.set(zmq::sockopt::curve_server, 1);
         s.feed.set(zmq::sockopt::curve_secretkey, options.server_keys.secret_z85);
-        s.feed.set(zmq::sockopt::zap_domain, "kervan");
+        s.feed.set(zmq::sockopt::zap_domain, std::string(zap_domain_feed));
       }
       s.feed.set(zmq::sockopt::sndhwm, 100'000);
       s.feed.set(zmq::sockopt::linger, 1000);
@@ -255,8 +286,10 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
     s.log("event=insecure warning=\"INSECURE MODE: no encryption, no authentication, every "
           "request acts as an operator; for local development only\"");
   } else {
+    const size_t keys = s.transit ? s.transit->ledger().client_keys().size()
+                                  : options.clients.size();
     s.log("event=curve server_public_key=" + options.server_keys.public_z85 +
-          " clients=" + std::to_string(options.clients.size()));
+          " keys=" + std::to_string(keys) + " registry=" + (s.transit ? "journal" : "clients"));
   }
   s.log("event=listening endpoint=" + server->endpoint_ + " accounts=" +
         std::to_string(s.store->ledger().accounts_count()) +
@@ -265,11 +298,51 @@ StoreStatus Server::open(const ServerOptions& options, std::unique_ptr<Server>* 
   return StoreStatus();
 }
 
+// Seeds a new store's empty registry with options.clients (ServerOptions::clients), each step
+// journaled and durable before the server listens.
+StoreStatus Server::State::seed_registry() {
+  if (options.insecure || !transit->ledger().parties().empty()) return StoreStatus();
+  if (options.clients.empty()) {
+    log("event=registry_empty warning=\"no party and no key: no client can connect; start with "
+        "an operator key (docs/operations.md, Onboarding)\"");
+    return StoreStatus();
+  }
+  const std::vector<TransitCommand> commands = registry_seed_commands(options.clients);
+  if (commands.empty()) {
+    return StoreStatus::error(StoreError::invalid_store,
+                              "the first client seeding a new registry must be an operator with "
+                              "a valid public key");
+  }
+  // On a clock from requests, business time is the requests' alone: the seed takes none.
+  const uint64_t now = options.transit_clock_from_requests ? transit->last_now_ns()
+                                                           : std::max(transit->last_now_ns(),
+                                                                      wall_clock_ns());
+  uint64_t sequence = 0;
+  for (const TransitCommand& command : commands) {
+    TransitResult result = TransitResult::ok;
+    if (StoreStatus status = transit->apply(now, command, &result, &sequence); !status.ok()) {
+      return status;
+    }
+    if (result != TransitResult::ok && result != TransitResult::exists) {
+      return StoreStatus::error(
+          StoreError::invalid_store,
+          "seeding the registry with party " +
+              std::to_string(static_cast<uint64_t>(command.operation ==
+                                                           TransitOperation::register_key
+                                                       ? command.key_party
+                                                       : command.party.id)) +
+              ": " + std::string(result_name(result)));
+    }
+  }
+  KERVAN_ASSERT(!transit->ledger().client_keys().empty());
+  log("event=registry_seeded parties=" + std::to_string(transit->ledger().parties().size()) +
+      " keys=" + std::to_string(transit->ledger().client_keys().size()));
+  return transit->wait_durable(sequence);
+}
+
 Server::~Server() {
   stop();
   if (!state_) return;
-  state_->zap_stopping.store(true);
-  if (state_->zap_thread.joinable()) state_->zap_thread.join();
   state_->checker.reset();  // Its thread wakes the loop through wake_fd: gone before it closes.
   if (state_->wake_fd >= 0) ::close(state_->wake_fd);
 }
@@ -296,7 +369,8 @@ ServerCounters Server::counters() const {
                         &c.replies,            &c.rejected_malformed,
                         &c.rejected_busy,      &c.replies_undeliverable,
                         &c.batches_durable,    &c.commit_latency_us_max,
-                        &c.rejected_unauthenticated, &c.rejected_forbidden};
+                        &c.rejected_unauthenticated, &c.rejected_forbidden,
+                        &c.rejected_revoked,   &c.transit_refused};
   for (size_t i = 0; i < server_counters_count; ++i) *fields[i] = state_->counters[i].load();
   return c;
 }
@@ -313,6 +387,8 @@ enum Counter : size_t {
   commit_latency_us_max = 7,
   rejected_unauthenticated = 8,
   rejected_forbidden = 9,
+  rejected_revoked = 10,
+  transit_refused = 11,
 };
 
 }  // namespace
@@ -330,56 +406,85 @@ void Server::State::refuse_forbidden(zmq::message_t& routing, const FrameHeader&
   reply_now(routing, h.operation, h.request_id, ProtocolStatus::forbidden, 0, {});
 }
 
-// The party the ZAP handler admitted this message's connection as (its User-Id property).
-const Party* Server::State::party_of(zmq::message_t& payload) const {
+const Party* Server::State::admitted(std::string_view key_z85, bool* revoked) const {
+  *revoked = false;
+  if (!transit) {
+    const auto it = parties_by_key.find(std::string(key_z85));
+    return it == parties_by_key.end() ? nullptr : &it->second;
+  }
+  ClientPublicKey key{};
+  if (!decode_public_key(key_z85, &key)) return nullptr;
+  const ClientKey* found = transit->ledger().client_key(key);
+  if (found == nullptr) return nullptr;
+  *revoked = found->revoked;
+  const Party* party = transit->ledger().party(found->party);
+  KERVAN_ASSERT(party != nullptr);  // A key is registered only for a registered party.
+  return found->revoked ? nullptr : party;
+}
+
+const Party* Server::State::party_of(zmq::message_t& payload) {
   const char* user = nullptr;
   try {
-    user = payload.gets("User-Id");
+    user = payload.gets("User-Id");  // The key's Z85 text, as the ZAP handler named it.
   } catch (const zmq::error_t&) {
     return nullptr;
   }
-  if (user == nullptr) return nullptr;
-  const auto it = parties_by_id.find(std::strtoull(user, nullptr, 10));
-  return it == parties_by_id.end() ? nullptr : &it->second;
+  bool revoked = false;
+  const Party* party = user == nullptr ? nullptr : admitted(user, &revoked);
+  if (revoked) count(rejected_revoked);
+  return party;
 }
 
-// ZAP (RFC 27): admits a CURVE connection only when its client key is registered, and names
-// its party as the user id carried on every message of the connection.
-void Server::State::zap_loop() {
-  zmq::pollitem_t item{zap.handle(), 0, ZMQ_POLLIN, 0};
-  while (!zap_stopping.load()) {
+// ZAP (RFC 27): admits a CURVE connection only when its client key is registered and not
+// revoked, and, on the feed, only for a party that may read everything (the feed carries every
+// committed record). Names the key as the user id carried on every message of the connection.
+void Server::State::answer_zap() {
+  for (;;) {
+    std::vector<zmq::message_t> request;
     try {
-      if (zmq::poll(&item, 1, std::chrono::milliseconds(50)) == 0) continue;
-      std::vector<zmq::message_t> request;
-      (void)zmq::recv_multipart(zap, std::back_inserter(request));
-      if (request.size() < 6) continue;
-      std::string status = "400", text = "unknown key", user;
-      if (request[5].to_string() == "CURVE" && request.size() >= 7 && request[6].size() == 32) {
-        char z85[41];
-        zmq_z85_encode(z85, static_cast<const uint8_t*>(request[6].data()), 32);
-        const auto it = parties_by_key.find(z85);
-        if (it != parties_by_key.end()) {
-          status = "200";
-          text = "ok";
-          user = std::to_string(static_cast<uint64_t>(it->second.id));
-        }
+      if (!zmq::recv_multipart(zap, std::back_inserter(request), zmq::recv_flags::dontwait)) {
+        return;
       }
-      if (status != "200") {
-        count(rejected_unauthenticated);
-        uint64_t skipped = 0;
-        if (unauthenticated_log.allow(&skipped)) {
-          // The peer's address (ZAP frame 3) and the mechanism; never a key in full.
-          log("event=refused status=unauthenticated mechanism=" + request[5].to_string() +
-              " address=" + request[3].to_string() +
-              " not_logged_since_last=" + std::to_string(skipped));
-        }
-      }
-      std::array<zmq::const_buffer, 6> reply = {
-          zmq::str_buffer("1.0"), zmq::buffer(request[1].data(), request[1].size()),
-          zmq::buffer(status), zmq::buffer(text), zmq::buffer(user), zmq::str_buffer("")};
-      (void)zmq::send_multipart(zap, reply);
     } catch (const zmq::error_t& error) {
-      if (error.num() != EINTR) return;  // The context is closing.
+      if (error.num() == EINTR) continue;
+      return;  // The context is closing.
+    }
+    if (request.size() < 6) continue;
+    std::string status = "400", text = "unknown key", user;
+    const bool feed_domain = request[2].to_string_view() == zap_domain_feed;
+    bool revoked = false;
+    if (request[5].to_string_view() == "CURVE" && request.size() >= 7 && request[6].size() == 32) {
+      ClientPublicKey key{};
+      std::memcpy(key.data(), request[6].data(), key.size());
+      const std::string z85 = encode_public_key(key);
+      const Party* party = admitted(z85, &revoked);
+      if (revoked) text = "key revoked";
+      if (party != nullptr && feed_domain && !reads_everything(*party)) {
+        text = "the feed is for operators and analysts";
+      } else if (party != nullptr) {
+        status = "200";
+        text = "ok";
+        user = z85;
+      }
+    }
+    if (status != "200") {
+      count(revoked ? rejected_revoked
+                    : (text == "unknown key" ? rejected_unauthenticated : rejected_forbidden));
+      uint64_t skipped = 0;
+      if (unauthenticated_log.allow(&skipped)) {
+        // The peer's address (ZAP frame 3) and the mechanism; never a key in full.
+        log("event=refused status=unauthenticated mechanism=" + request[5].to_string() +
+            " domain=" + request[2].to_string() + " reason=\"" + text + "\" address=" +
+            request[3].to_string() + " not_logged_since_last=" + std::to_string(skipped));
+      }
+    }
+    std::array<zmq::const_buffer, 6> reply = {
+        zmq::str_buffer("1.0"), zmq::buffer(request[1].data(), request[1].size()),
+        zmq::buffer(status), zmq::buffer(text), zmq::buffer(user), zmq::str_buffer("")};
+    try {
+      (void)zmq::send_multipart(zap, reply);
+    } catch (const zmq::error_t&) {
+      return;
     }
   }
 }
@@ -396,14 +501,16 @@ bool Server::State::receive_now(zmq::message_t& message) {
 
 void Server::State::loop(std::atomic<bool>& stopping) {
   zmq::pollitem_t items[] = {{router.handle(), 0, ZMQ_POLLIN, 0},
-                             {nullptr, wake_fd, ZMQ_POLLIN, 0}};
+                             {nullptr, wake_fd, ZMQ_POLLIN, 0},
+                             {zap.handle(), 0, ZMQ_POLLIN, 0}};
+  const size_t polled = options.insecure ? 2 : 3;
   uint64_t commits_seen = store->journal_commits();
   for (;;) {
     const bool stop = stopping.load();
     if (stop && pending.empty() && pending_transit.empty() && checking.empty()) break;
     // The timeout only bounds how late a stop request is noticed; work arrives by events.
     try {
-      zmq::poll(items, 2, std::chrono::milliseconds(stop ? 5 : 50));
+      zmq::poll(items, polled, std::chrono::milliseconds(stop ? 5 : 50));
     } catch (const zmq::error_t& error) {
       if (error.num() != EINTR) throw;  // A signal (SIGTERM): look at the stop flag again.
       continue;
@@ -412,6 +519,7 @@ void Server::State::loop(std::atomic<bool>& stopping) {
       uint64_t wakes = 0;
       (void)!::read(wake_fd, &wakes, sizeof wakes);
     }
+    if (polled == 3 && (items[2].revents & ZMQ_POLLIN) != 0) answer_zap();
     if (checker) apply_checked();
     const uint64_t commits = store->journal_commits();
     count(batches_durable, commits - commits_seen);
@@ -438,7 +546,9 @@ void Server::State::loop(std::atomic<bool>& stopping) {
       " rejected_malformed=" + std::to_string(counters[rejected_malformed].load()) +
       " rejected_busy=" + std::to_string(counters[rejected_busy].load()) +
       " rejected_unauthenticated=" + std::to_string(counters[rejected_unauthenticated].load()) +
-      " rejected_forbidden=" + std::to_string(counters[rejected_forbidden].load()));
+      " rejected_forbidden=" + std::to_string(counters[rejected_forbidden].load()) +
+      " rejected_revoked=" + std::to_string(counters[rejected_revoked].load()) +
+      " transit_refused=" + std::to_string(counters[transit_refused].load()));
 }
 
 void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, bool stopping) {
@@ -456,8 +566,8 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
     return;
   }
   const FrameHeader& h = view.header;
+  const Party* party = options.insecure ? nullptr : party_of(payload);
   if (!options.insecure) {
-    const Party* party = party_of(payload);
     if (party == nullptr) {
       count(rejected_unauthenticated);
       reply_now(routing, h.operation, h.request_id, ProtocolStatus::unauthenticated, 0, {});
@@ -478,11 +588,11 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
     return;
   }
   if (h.operation == Operation::transit_command) {
-    handle_transit(routing, payload, view);
+    handle_transit(routing, view, party);
     return;
   }
   if (h.operation == Operation::transit_query) {
-    handle_transit_query(routing, payload, view);
+    handle_transit_query(routing, view, party);
     return;
   }
   if (h.operation == Operation::ping) {
@@ -683,8 +793,8 @@ void Server::State::release(std::deque<PendingReply>& queue, uint64_t durable,
   }
 }
 
-void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payload,
-                                   const FrameView& view) {
+void Server::State::handle_transit(zmq::message_t& routing, const FrameView& view,
+                                   const Party* party) {
   const FrameHeader& h = view.header;
   if (!transit) {
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::unknown_operation, 0, {});
@@ -696,10 +806,12 @@ void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payl
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::command_invalid, 0, {});
     return;
   }
-  if (!options.insecure) {
-    // A party acts for itself; the operator may act for any party (the system's own steps).
-    const Party* party = party_of(payload);
-    if (party->role != PartyRole::operator_ && party->id != command.actor) {
+  KERVAN_ASSERT(options.insecure == (party == nullptr));
+  if (!options.insecure && party->id != command.actor) {
+    // A key acts only as its party; an operator drives every party only on a server whose
+    // business time comes from requests (simulations and replays).
+    const bool drives = party->role == PartyRole::operator_ && options.transit_clock_from_requests;
+    if (!drives) {
       refuse_forbidden(routing, h, party, "actor_not_self");
       return;
     }
@@ -707,9 +819,9 @@ void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payl
   // Business time: the server's clock, or the request's (simulations), never backwards.
   const uint64_t as_of = transit_as_of_of(view.body);
   if (as_of != 0) {
-    const bool operator_party = options.insecure || party_of(payload)->role == PartyRole::operator_;
+    const bool operator_party = options.insecure || party->role == PartyRole::operator_;
     if (!options.transit_clock_from_requests || !operator_party) {
-      refuse_forbidden(routing, h, options.insecure ? nullptr : party_of(payload),
+      refuse_forbidden(routing, h, party,
                        options.transit_clock_from_requests ? "business_time_not_operator"
                                                            : "business_time_not_enabled");
       return;
@@ -730,7 +842,7 @@ void Server::State::handle_transit(zmq::message_t& routing, zmq::message_t& payl
     }
     return;  // Applied once checked (apply_checked), or refused.
   }
-  const bool trusted = options.insecure || party_of(payload)->role == PartyRole::operator_;
+  const bool trusted = options.insecure || party->role == PartyRole::operator_;
   if (declaration && !trusted) {
     for (size_t i = 0; i < command.declaration.references_count; ++i) {
       command.declaration.references[i].access_code_valid = false;
@@ -791,6 +903,7 @@ void Server::State::apply_transit(zmq::message_t& routing, const FrameHeader& h,
     return;
   }
   count(events);
+  if (result != TransitResult::ok && result != TransitResult::exists) count(transit_refused);
   const std::array<uint8_t, 8> results = {static_cast<uint8_t>(result)};
   pending_transit.push_back(PendingReply{
       .sequence = sequence,
@@ -799,8 +912,8 @@ void Server::State::apply_transit(zmq::message_t& routing, const FrameHeader& h,
       .applied = Clock::now()});
 }
 
-void Server::State::handle_transit_query(zmq::message_t& routing, zmq::message_t& payload,
-                                         const FrameView& view) {
+void Server::State::handle_transit_query(zmq::message_t& routing, const FrameView& view,
+                                         const Party* reader) {
   const FrameHeader& h = view.header;
   if (!transit) {
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::unknown_operation, 0, {});
@@ -812,7 +925,6 @@ void Server::State::handle_transit_query(zmq::message_t& routing, zmq::message_t
     reply_now(routing, h.operation, h.request_id, ProtocolStatus::command_invalid, 0, {});
     return;
   }
-  const Party* reader = options.insecure ? nullptr : party_of(payload);
   const std::span<uint8_t> answer = std::span(body).first(transit_answer_bytes_max);
   size_t written = 0;
   if (answer_transit_query(transit->ledger(), reader, query, answer, &written) ==

@@ -33,11 +33,16 @@ struct ServerOptions {
   // Requests applied and waiting for durability; beyond it, `busy`.
   uint32_t in_flight_max = 1024;
   // Security (docs/operations.md). Unless insecure, the ROUTER speaks CURVE with server_keys and
-  // a ZAP handler admits only the listed clients; every request is authorised against the
-  // client's party. Insecure (local development only: no encryption, no authentication, every
-  // request acts as an operator) says so when the server starts.
+  // a ZAP handler admits only registered keys; every request is authorised against the key's
+  // party. Insecure (local development only: no encryption, no authentication, every request
+  // acts as the party it names) says so when the server starts.
   bool insecure = false;
   KeyPair server_keys;
+  // Without a transit store: the keys admitted, each with its party. With one, the registry of
+  // parties and keys lives in the transit store's journal, and these only seed a new store's
+  // empty registry: the first must be an operator (it registers itself, the bootstrap, then
+  // every other party and key), each registered by journaled steps before the server listens.
+  // On a store whose registry has parties they are ignored: the journal is the authority.
   std::vector<ClientEntry> clients;
   // The change feed (docs/protocol.md, "Change feed"): a PUB socket publishing each durable
   // write's committed records under its journal sequence. Empty: no feed.
@@ -63,18 +68,26 @@ struct ServerCounters {
   uint64_t commit_latency_us_max = 0;
   uint64_t rejected_unauthenticated = 0;  // Connections the ZAP handler refused.
   uint64_t rejected_forbidden = 0;        // Requests the party may not make.
+  uint64_t rejected_revoked = 0;          // Connections and requests of revoked keys.
+  uint64_t transit_refused = 0;           // Transit steps answered with a refusal.
 };
-inline constexpr uint32_t server_counters_count = 10;
+inline constexpr uint32_t server_counters_count = 12;
 
 // A server serving the transit domain as the main job's scenario and the simulator's server
 // port run one: on loopback (a free port), CURVE with a fresh server key pair, `operator_keys`
-// admitted as the operator (party 1), a small ledger store in <folder>/ledger beside `transit`,
-// business time taken from requests, and no log lines.
+// seeding the registry as the operator `operator_party`, a small ledger store in
+// <folder>/ledger beside `transit`, business time taken from requests, and no log lines.
 ServerOptions loopback_transit_server(const std::string& folder, const TransitStoreOptions& transit,
-                                      const KeyPair& operator_keys);
+                                      const KeyPair& operator_keys,
+                                      PartyId operator_party = operator_party_id);
+
+// The steps that seed an empty registry with `clients` (ServerOptions::clients): the first, an
+// operator, registers itself and its key, then every other party and key. Empty when the first
+// is not an operator.
+std::vector<TransitCommand> registry_seed_commands(std::span<const ClientEntry> clients);
 
 // What a party may do over the wire: ledger writes are the operator's (the transit domain's
-// own steps will carry their own checks); reads are the operator's and analysts'.
+// own steps carry their own checks); reads are the operator's and analysts'.
 bool operation_allowed(PartyRole role, uint16_t operation);
 
 class Server {

@@ -363,7 +363,7 @@ class Engine {
     if (port_ == nullptr) return false;
     local_ = port_->local();
     auto party = [&](PartyId id, PartyRole role, Country country) {
-      command(TransitOperation::register_party, id).party = Party{id, role, country};
+      command(TransitOperation::register_party, operator_party).party = Party{id, role, country};
       send(0);
     };
     party(operator_party, PartyRole::operator_, Country());

@@ -241,6 +241,8 @@ STATS_COUNTER_NAMES: Tuple[str, ...] = (
     "commit_latency_us_max",
     "rejected_unauthenticated",
     "rejected_forbidden",
+    "rejected_revoked",
+    "transit_refused",
 )
 
 # --------------------------------------------------------------------------------------------

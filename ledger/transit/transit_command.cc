@@ -1,5 +1,7 @@
 #include "ledger/transit/transit_command.h"
 
+#include <algorithm>
+
 #include "core/assert.h"
 #include "core/byte_stream.h"
 #include "ledger/transit/value_coding.h"
@@ -37,6 +39,13 @@ size_t encode_transit_command(const TransitCommand& c, std::span<uint8_t> out) {
     case TransitOperation::distribute_union_duties:
       put(w, c.distribution);
       break;
+    case TransitOperation::register_key:
+      w.bytes(c.key);
+      w.u64(static_cast<uint64_t>(c.key_party));
+      break;
+    case TransitOperation::revoke_key:
+      w.bytes(c.key);
+      break;
     default:
       put(w, c.mrn);
       break;
@@ -49,7 +58,7 @@ bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out)
   TransitCommand c;
   const uint8_t operation = r.u8();
   c.actor = PartyId{r.u64()};
-  if (!r.ok() || operation < 1 || operation > 17) return false;
+  if (!r.ok() || operation < 1 || operation > transit_operation_max) return false;
   c.operation = static_cast<TransitOperation>(operation);
   bool ok = true;
   switch (c.operation) {
@@ -71,6 +80,13 @@ bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out)
     case TransitOperation::raise_claim: ok = get(r, &c.mrn) && get(r, &c.amount); break;
     case TransitOperation::settle_claims: break;
     case TransitOperation::distribute_union_duties: ok = get(r, &c.distribution); break;
+    case TransitOperation::register_key:
+    case TransitOperation::revoke_key: {
+      const std::span<const uint8_t> key = r.bytes(client_key_bytes);
+      if (key.size() == client_key_bytes) std::copy(key.begin(), key.end(), c.key.begin());
+      if (c.operation == TransitOperation::register_key) c.key_party = PartyId{r.u64()};
+      break;
+    }
     default: ok = get(r, &c.mrn); break;
   }
   if (!ok || !r.done()) return false;
@@ -81,7 +97,11 @@ bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out)
 TransitResult apply_transit_command(TransitLedger& ledger, uint64_t now_ns,
                                     const TransitCommand& c) {
   switch (c.operation) {
-    case TransitOperation::register_party: return ledger.register_party(now_ns, c.party);
+    case TransitOperation::register_party:
+      return ledger.register_party(now_ns, c.actor, c.party);
+    case TransitOperation::register_key:
+      return ledger.register_key(now_ns, c.actor, c.key_party, c.key);
+    case TransitOperation::revoke_key: return ledger.revoke_key(now_ns, c.actor, c.key);
     case TransitOperation::register_guarantee:
       return ledger.register_guarantee(now_ns, c.actor, c.guarantee);
     case TransitOperation::amend_guarantee:

@@ -30,7 +30,10 @@ enum class TransitOperation : uint8_t {
   settle_claims = 15,
   distribute_union_duties = 16,
   archive_movement = 17,
+  register_key = 18,  // The operator binds a client key to a registered party.
+  revoke_key = 19,    // The operator revokes a key: refused at once, on every connection.
 };
+inline constexpr uint8_t transit_operation_max = 19;
 
 // The fields a step uses; the others stay default.
 struct TransitCommand {
@@ -47,6 +50,8 @@ struct TransitCommand {
   Mrn mrn{};                  // Movement steps after declaration.
   Country country{};          // Crossing.
   UnionDistribution distribution{};  // distribute_union_duties
+  ClientPublicKey key{};             // register_key, revoke_key
+  PartyId key_party{};               // register_key: the party the key acts as
 };
 
 // Codes the command into `out`; returns the bytes written, or 0 when it does not fit.

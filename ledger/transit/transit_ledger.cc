@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/assert.h"
+#include "core/bytes.h"
 #include "core/prefetch.h"
 #include "ledger/transit/chart_of_accounts.h"
 
@@ -77,6 +78,11 @@ uint64_t pack_six_bits(const char* eight) {
 
 u128 grn_key(const Grn& grn) { return pack_base37(grn.text()); }
 
+u128 client_key_id(const ClientPublicKey& key) {
+  const u128 id = load_u128_le(key.data());
+  return id == 0 ? 1 : id;
+}
+
 // 18 characters x 6 bits = 108 bits, with no multiplication: every step that names a
 // movement, and every prefetch hint, computes one.
 u128 mrn_key(const Mrn& mrn) {
@@ -103,6 +109,9 @@ TransitLedger::TransitLedger(const TransitConfig& config)
     : config_(config),
       parties_(config.parties_max, config.prefault),
       party_ids_(config.parties_max, config.hash_seed, config.prefault),
+      keys_(config.parties_max * client_keys_per_party, config.prefault),
+      key_ids_(config.parties_max * client_keys_per_party, config.hash_seed + 3,
+               config.prefault),
       guarantees_(config.guarantees_max, config.prefault),
       guarantee_ids_(config.guarantees_max, config.hash_seed + 1, config.prefault),
       movements_(config.movements_max, config.prefault),
@@ -268,11 +277,19 @@ TransitResult TransitLedger::apply_linked(uint64_t now_ns, std::span<Transfer> t
 
 // ---- Parties and guarantees -----------------------------------------------------------------
 
-TransitResult TransitLedger::register_party(uint64_t /*now_ns*/, const Party& candidate) {
+TransitResult TransitLedger::register_party(uint64_t /*now_ns*/, PartyId actor,
+                                            const Party& candidate) {
+  // The bootstrap: the first party of an empty registry is an operator registering itself.
+  const bool bootstrap = parties_.empty() && candidate.role == PartyRole::operator_ &&
+                         candidate.id == actor;
+  if (!bootstrap) {
+    if (const TR result = role_check(actor, PartyRole::operator_); result != TR::ok) return result;
+  }
+  if (static_cast<uint64_t>(candidate.id) == 0) return TR::party_not_found;
   if (const Party* found = party(candidate.id); found != nullptr) {
     return found->role == candidate.role && found->country == candidate.country
                ? TR::exists
-               : TR::party_role_not_allowed;
+               : TR::party_exists;
   }
   if (candidate.role == PartyRole::customs && candidate.country.empty()) {
     return TR::party_country_not_involved;
@@ -281,6 +298,55 @@ TransitResult TransitLedger::register_party(uint64_t /*now_ns*/, const Party& ca
   party_ids_.insert(static_cast<uint64_t>(candidate.id) + 1,
                     static_cast<uint32_t>(parties_.size()));
   parties_.push_back(candidate);
+  KERVAN_ASSERT(party(candidate.id) == &parties_.back());
+  return TR::ok;
+}
+
+const ClientKey* TransitLedger::client_key(const ClientPublicKey& key) const {
+  const uint32_t index = key_ids_.find(client_key_id(key));
+  if (index == IdTable::value_none || keys_[index].key != key) return nullptr;
+  return &keys_[index];
+}
+
+uint32_t TransitLedger::operator_keys_active() const {
+  uint32_t active = 0;
+  for (const ClientKey& k : keys_) {
+    const Party* owner = party(k.party);
+    KERVAN_ASSERT(owner != nullptr);
+    if (!k.revoked && owner->role == PartyRole::operator_) active += 1;
+  }
+  return active;
+}
+
+TransitResult TransitLedger::register_key(uint64_t now_ns, PartyId actor, PartyId party_id,
+                                          const ClientPublicKey& key) {
+  if (const TR result = role_check(actor, PartyRole::operator_); result != TR::ok) return result;
+  if (party(party_id) == nullptr) return TR::party_not_found;
+  const uint32_t index = key_ids_.find(client_key_id(key));
+  if (index != IdTable::value_none) {
+    const ClientKey& found = keys_[index];
+    if (found.revoked && found.key == key) return TR::key_revoked;
+    return found.key == key && found.party == party_id ? TR::exists : TR::key_exists;
+  }
+  if (keys_.full()) return TR::capacity_reached;
+  key_ids_.insert(client_key_id(key), static_cast<uint32_t>(keys_.size()));
+  keys_.push_back(ClientKey{.key = key, .party = party_id, .registered_ns = now_ns});
+  KERVAN_ASSERT(client_key(key) == &keys_.back());
+  return TR::ok;
+}
+
+TransitResult TransitLedger::revoke_key(uint64_t now_ns, PartyId actor,
+                                        const ClientPublicKey& key) {
+  if (const TR result = role_check(actor, PartyRole::operator_); result != TR::ok) return result;
+  const ClientKey* found = client_key(key);
+  if (found == nullptr) return TR::key_not_found;
+  if (found->revoked) return TR::exists;
+  if (party(found->party)->role == PartyRole::operator_ && operator_keys_active() == 1) {
+    return TR::key_last_operator;
+  }
+  ClientKey& revoked = keys_[static_cast<size_t>(found - keys_.data())];
+  revoked.revoked = true;
+  revoked.revoked_ns = now_ns;
   return TR::ok;
 }
 

@@ -58,7 +58,20 @@ class TransitLedger {
  public:
   explicit TransitLedger(const TransitConfig& config);
 
-  TransitResult register_party(uint64_t now_ns, const Party& party);
+  // The registry of parties and keys (docs/operations.md, "Onboarding"). Only an operator
+  // registers parties and keys, except the first party of an empty registry: an operator
+  // registering itself (the bootstrap a new store starts with). A party id is registered once;
+  // the same registration again is `exists`, another one for the id `party_exists`. Customs
+  // parties need a country.
+  TransitResult register_party(uint64_t now_ns, PartyId actor, const Party& party);
+  // The operator binds `key` to the registered `party`: the key then acts only as that party.
+  // A key is bound once (key_exists when bound to another party; key_revoked once revoked); a
+  // party may hold several keys (rotation: register the new one, then revoke the old one).
+  TransitResult register_key(uint64_t now_ns, PartyId actor, PartyId party,
+                             const ClientPublicKey& key);
+  // The operator revokes a key, for good. The last key of the last operator is not revoked
+  // (key_last_operator): the registry would have no one left to administer it.
+  TransitResult revoke_key(uint64_t now_ns, PartyId actor, const ClientPublicKey& key);
 
   // Provider registers a guarantee of its own (spec.provider == actor).
   TransitResult register_guarantee(uint64_t now_ns, PartyId actor, const GuaranteeSpec& spec);
@@ -113,6 +126,9 @@ class TransitLedger {
 
   // Queries (nullptr when absent).
   const Party* party(PartyId id) const;
+  const ClientKey* client_key(const ClientPublicKey& key) const;
+  std::span<const Party> parties() const { return parties_; }
+  std::span<const ClientKey> client_keys() const { return keys_; }
   const Guarantee* guarantee(const Grn& grn) const;
   const Movement* movement(const Mrn& mrn) const;
   // A hint from a caller that knows which movement its coming steps name (the simulator looks
@@ -154,6 +170,8 @@ class TransitLedger {
   TransitResult apply_linked(uint64_t now_ns, std::span<Transfer> transfers);
   TransitResult ensure_accounts(uint64_t now_ns, std::span<const Account> accounts);
   TransitResult role_check(PartyId actor, PartyRole role) const;
+  // Active keys of operator parties.
+  uint32_t operator_keys_active() const;
   TransitResult customs_of(PartyId actor, Country country) const;
   Movement* find_movement(const Mrn& mrn);
   Guarantee* find_guarantee(const Grn& grn);
@@ -174,6 +192,8 @@ class TransitLedger {
   std::unique_ptr<StateMachine> ledger_;
   FixedVector<Party> parties_;
   IdTable party_ids_;
+  FixedVector<ClientKey> keys_;
+  IdTable key_ids_;  // By client_key_id().
   FixedVector<Guarantee> guarantees_;
   IdTable guarantee_ids_;
   FixedVector<Movement> movements_;
@@ -188,5 +208,8 @@ class TransitLedger {
 // characters, an MRN (never empty) six bits per character.
 u128 grn_key(const Grn& grn);
 u128 mrn_key(const Mrn& mrn);
+// A client key's id in the registry: its first 16 bytes, never zero (a full comparison follows
+// every lookup, so two keys sharing them are told apart: the second is refused).
+u128 client_key_id(const ClientPublicKey& key);
 
 }  // namespace kervan

@@ -46,13 +46,18 @@ namespace kervan {
   X(capacity_reached, 33)                                                               \
   X(ledger_refused, 34)            /* The core refused a transfer (a bug if seen). */  \
   X(settlement_refused, 35)        /* The union's configuration or amounts are invalid. */ \
-  X(nothing_to_settle, 36)
+  X(nothing_to_settle, 36)                                                              \
+  X(party_exists, 37)              /* The party id is registered already, differently. */ \
+  X(key_exists, 38)                /* The key is registered already, to another party. */ \
+  X(key_not_found, 39)                                                                  \
+  X(key_revoked, 40)               /* A revoked key is never registered again. */        \
+  X(key_last_operator, 41)         /* Revoking it would leave no operator key. */
 
 #define KERVAN_ENUM_VALUE(name, number) name = number,
 enum class TransitResult : uint8_t { KERVAN_TRANSIT_RESULTS(KERVAN_ENUM_VALUE) };
 #undef KERVAN_ENUM_VALUE
 
-inline constexpr uint8_t transit_result_max = 36;
+inline constexpr uint8_t transit_result_max = 41;
 
 std::string_view result_name(TransitResult result);
 

@@ -31,6 +31,26 @@ struct Party {
   Country country;  // Customs: the administration's country. Others: where registered.
 };
 
+// The party a new registry starts with: the operator, who registers every other party and key.
+inline constexpr PartyId operator_party_id{1};
+
+// A client's CURVE public key (Curve25519, 32 bytes; 40 characters in Z85 on the command line).
+inline constexpr size_t client_key_bytes = 32;
+using ClientPublicKey = std::array<uint8_t, client_key_bytes>;
+
+// A key the server admits, bound to exactly one party: the key acts only as that party, in the
+// party's role and country. A revoked key stays in the registry, so it is never admitted or
+// registered again.
+struct ClientKey {
+  ClientPublicKey key{};
+  PartyId party{};
+  bool revoked = false;
+  uint64_t registered_ns = 0;
+  uint64_t revoked_ns = 0;
+};
+// Keys the registry holds per party it can hold (room for a rotation of every key at once).
+inline constexpr uint32_t client_keys_per_party = 2;
+
 // DO NOT CHANGE the numbers: stored and sent. Mirrors NCTS code list CL251 where it can
 // (waiver 0, comprehensive 1, individual by guarantor 2, in cash 3, vouchers 4); TIR is 'B'.
 enum class GuaranteeType : uint8_t {

@@ -78,7 +78,9 @@ TEST(CommandLineClient, ReservesPostsAndReportsBalancesAsTextAndJson) {
   r = client({"--endpoint", e, "--json", "stats"});
   ASSERT_EQ(r.status, 0);
   EXPECT_EQ(r.out.rfind("{\"requests\":", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find("\"rejected_forbidden\":0}"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"rejected_forbidden\":0,\"rejected_revoked\":0,\"transit_refused\":0}"),
+            std::string::npos)
+      << r.out;
   server->stop();
 }
 
@@ -131,15 +133,17 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
   const KeyPair customs_keys = generate_keypair();
   const KeyPair operator_keys = generate_keypair();
   constexpr PartyId customs_kz{10};
-  options.clients = {ClientEntry{customs_keys.public_z85,
-                                 Party{customs_kz, PartyRole::customs, Country::of("KZ")}},
-                     ClientEntry{operator_keys.public_z85,
-                                 Party{PartyId{1}, PartyRole::operator_, {}}}};
+  options.clients = {ClientEntry{operator_keys.public_z85,
+                                 Party{PartyId{1}, PartyRole::operator_, {}}},
+                     ClientEntry{customs_keys.public_z85,
+                                 Party{customs_kz, PartyRole::customs, Country::of("KZ")}}};
   options.transit = transit_in(folder);
   const std::string server_key = folder.path() + "/server.key";
   const std::string customs_key = folder.path() + "/customs.key";
   const std::string operator_key = folder.path() + "/operator.key";
+  const std::string provider_key = folder.path() + "/provider.key";
   ASSERT_TRUE(save_keypair(operator_key, operator_keys).ok());
+  ASSERT_TRUE(save_keypair(provider_key, generate_keypair()).ok());
   ASSERT_TRUE(save_keypair(server_key, options.server_keys).ok());
   ASSERT_TRUE(save_keypair(customs_key, customs_keys).ok());
   std::unique_ptr<Server> server;
@@ -153,29 +157,40 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
     all.insert(all.end(), args.begin(), args.end());
     return client(all);
   };
-  auto as_operator = [&](std::vector<std::string> args) {
+  auto as_key = [&](const std::string& key, std::vector<std::string> args) {
     std::vector<std::string> all = {"--endpoint", server->endpoint(), "--server-key", server_key,
-                                    "--key", operator_key};
+                                    "--key", key};
     all.insert(all.end(), args.begin(), args.end());
     return client(all);
   };
-  // The operator registers the parties and a guarantee, acting for each.
-  EXPECT_EQ(as_operator({"transit", "register-party", "10", "customs", "KZ"}).out,
+  auto as_operator = [&](std::vector<std::string> args) { return as_key(operator_key, args); };
+  // The operator registers the parties and the provider's key (from its file); the provider
+  // its guarantee. The customs was registered with its key by the seed.
+  EXPECT_EQ(as_operator({"transit", "register-party", "1", "10", "customs", "KZ"}).out,
+            "step: register-party\nresult: exists\n");
+  EXPECT_EQ(as_operator({"transit", "register-party", "1", "20", "provider", "KZ"}).out,
             "step: register-party\nresult: ok\n");
-  EXPECT_EQ(as_operator({"transit", "register-party", "20", "provider", "KZ"}).status, 0);
-  EXPECT_EQ(as_operator({"transit", "register-party", "30", "principal", "CN"}).status, 0);
+  EXPECT_EQ(as_operator({"transit", "register-party", "1", "30", "principal", "CN"}).status, 0);
+  EXPECT_EQ(as_operator({"transit", "register-key", "1", "20", provider_key}).out,
+            "step: register-key\nresult: ok\n");
   const std::string grn(make_grn(26, Country::of("KZ"), "CLI000000001").text());
   const std::vector<std::string> guarantee = {"transit", "register-guarantee", "20", grn, "30",
                                               "100000.00", "EUR", "50", "2026-01-01", "2026-12-31"};
-  EXPECT_EQ(as_operator(guarantee).status, 0);
-  ClientRun r = as_operator(guarantee);
+  ClientRun r = as_operator(guarantee);  // The operator does not act as the provider.
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out, "operation: transit_command\nstatus: forbidden\n");
+  EXPECT_EQ(as_key(provider_key, guarantee).status, 0);
+  r = as_key(provider_key, guarantee);
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "step: register-guarantee\nresult: exists\n");
   r = as_operator({"transit", "register-guarantee", "20", grn, "30", "100000.00", "XXX", "50",
                    "2026-01-01", "2026-12-31"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("CURRENCY 'XXX'"), std::string::npos) << r.err;
-  r = as_operator({"transit", "register-party", "40", "smuggler"});
+  r = as_operator({"transit", "register-key", "1", "20", "not-a-key"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("PUBLIC-KEY 'not-a-key'"), std::string::npos) << r.err;
+  r = as_operator({"transit", "register-party", "1", "40", "smuggler"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("ROLE 'smuggler'"), std::string::npos) << r.err;
   r = with({"transit", "release", "10", mrn});
@@ -188,7 +203,7 @@ TEST(CommandLineClient, TransitStepsWithKeysFromFiles) {
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.out, "{\"operation\":\"create_accounts\",\"status\":\"forbidden\"}\n");
   server->stop();
-  EXPECT_EQ(server->counters().rejected_forbidden, 2u);
+  EXPECT_EQ(server->counters().rejected_forbidden, 3u);
 }
 
 // A declaration from the command line: the amount to cover computed from the embedded CAREC
@@ -200,14 +215,24 @@ TEST(CommandLineClient, DeclaresWithAnAccessCodeAndQueries) {
   options.server_keys = generate_keypair();
   const KeyPair operator_keys = generate_keypair();
   const KeyPair principal_keys = generate_keypair();
+  const KeyPair provider_keys = generate_keypair();
+  const KeyPair customs_keys = generate_keypair();
   options.clients = {ClientEntry{operator_keys.public_z85,
                                  Party{PartyId{1}, PartyRole::operator_, {}}},
                      ClientEntry{principal_keys.public_z85,
-                                 Party{PartyId{30}, PartyRole::principal, Country::of("CN")}}};
+                                 Party{PartyId{30}, PartyRole::principal, Country::of("CN")}},
+                     ClientEntry{provider_keys.public_z85,
+                                 Party{PartyId{20}, PartyRole::provider, Country::of("KZ")}},
+                     ClientEntry{customs_keys.public_z85,
+                                 Party{PartyId{10}, PartyRole::customs, Country::of("KZ")}}};
   options.transit = transit_in(folder);
   const std::string server_key = folder.path() + "/server.key";
   const std::string operator_key = folder.path() + "/operator.key";
   const std::string principal_key = folder.path() + "/principal.key";
+  const std::string provider_key = folder.path() + "/provider.key";
+  const std::string customs_key = folder.path() + "/customs.key";
+  ASSERT_TRUE(save_keypair(provider_key, provider_keys).ok());
+  ASSERT_TRUE(save_keypair(customs_key, customs_keys).ok());
   ASSERT_TRUE(save_keypair(server_key, options.server_keys).ok());
   ASSERT_TRUE(save_keypair(operator_key, operator_keys).ok());
   ASSERT_TRUE(save_keypair(principal_key, principal_keys).ok());
@@ -220,16 +245,9 @@ TEST(CommandLineClient, DeclaresWithAnAccessCodeAndQueries) {
     all.insert(all.end(), args.begin(), args.end());
     return client(all);
   };
-  for (const std::vector<std::string>& party :
-       {std::vector<std::string>{"10", "customs", "KZ"}, {"20", "provider", "KZ"},
-        {"30", "principal", "CN"}}) {
-    std::vector<std::string> args = {"transit", "register-party"};
-    args.insert(args.end(), party.begin(), party.end());
-    ASSERT_EQ(as(operator_key, args).status, 0);
-  }
   const std::string grn(make_grn(26, Country::of("KZ"), "CLI000000002").text());
   const std::string mrn(make_mrn(26, Country::of("KZ"), "CLI000000001").text());
-  ASSERT_EQ(as(operator_key, {"transit", "register-guarantee", "20", grn, "30", "100000.00", "EUR",
+  ASSERT_EQ(as(provider_key, {"transit", "register-guarantee", "20", grn, "30", "100000.00", "EUR",
                               "100", "2026-01-01", "2026-12-31", "ab12"})
                 .status,
             0);
@@ -244,7 +262,7 @@ TEST(CommandLineClient, DeclaresWithAnAccessCodeAndQueries) {
                         0),
             0u)
       << r.out;
-  r = as(operator_key, {"transit", "release", "10", mrn});
+  r = as(customs_key, {"transit", "release", "10", mrn});
   EXPECT_EQ(r.out, "{\"step\":\"release\",\"result\":\"ok\"}\n");
   r = as(principal_key, {"query", "movement", mrn});
   ASSERT_EQ(r.status, 0) << r.out << r.err;

@@ -401,7 +401,7 @@ SecureTransit secure_transit(const TempDir& folder) {
   return t;
 }
 
-TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
+TEST(ServerTransit, StepsTravelAsCommandsAndEachKeyActsOnlyAsItsParty) {
   TempDir folder;
   auto [options, operator_keys, customs_keys] = secure_transit(folder);
   auto lines = std::make_shared<std::vector<std::string>>();
@@ -417,15 +417,23 @@ TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
   Client operator_client(server->endpoint(), {options.server_keys.public_z85, operator_keys});
   Client customs(server->endpoint(), {options.server_keys.public_z85, customs_keys});
   TransitResult result = TransitResult::ledger_refused;
-  // The operator registers the domain's parties (acting for each).
+  // The seed registered the operator and the customs with their keys; the operator registers
+  // the provider and the principal, and the provider's key.
   for (const Party& p : {Party{customs_kz, PartyRole::customs, Country::of("KZ")},
                          Party{provider, PartyRole::provider, Country::of("KZ")},
                          Party{principal, PartyRole::principal, Country::of("CN")}}) {
-    TransitCommand c{.operation = TransitOperation::register_party, .actor = p.id};
+    TransitCommand c{.operation = TransitOperation::register_party, .actor = operator_party};
     c.party = p;
     ASSERT_EQ(operator_client.transit(c, &result, timeout_ms), ProtocolStatus::ok);
-    EXPECT_EQ(result, TransitResult::ok);
+    EXPECT_EQ(result, p.id == customs_kz ? TransitResult::exists : TransitResult::ok);
   }
+  const KeyPair provider_keys = generate_keypair();
+  TransitCommand key{.operation = TransitOperation::register_key, .actor = operator_party};
+  key.key_party = provider;
+  ASSERT_TRUE(decode_public_key(provider_keys.public_z85, &key.key));
+  ASSERT_EQ(operator_client.transit(key, &result, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(result, TransitResult::ok);
+  Client provider_client(server->endpoint(), {options.server_keys.public_z85, provider_keys});
   TransitCommand guarantee{.operation = TransitOperation::register_guarantee, .actor = provider};
   guarantee.guarantee.grn = make_grn(26, Country::of("KZ"), "WIRE00000001");
   guarantee.guarantee.provider = provider;
@@ -433,11 +441,12 @@ TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
   guarantee.guarantee.reference_amount = Amount::from_minor(50'000'00, Currency::eur);
   guarantee.guarantee.valid_from = *Date::from_civil(2020, 1, 1);
   guarantee.guarantee.valid_to = *Date::from_civil(2099, 12, 31);
-  // Customs may not act for the provider; the operator may.
+  // Neither customs nor, on the server's clock, the operator may act for the provider.
   EXPECT_EQ(customs.transit(guarantee, &result, timeout_ms), ProtocolStatus::forbidden);
-  ASSERT_EQ(operator_client.transit(guarantee, &result, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(operator_client.transit(guarantee, &result, timeout_ms), ProtocolStatus::forbidden);
+  ASSERT_EQ(provider_client.transit(guarantee, &result, timeout_ms), ProtocolStatus::ok);
   EXPECT_EQ(result, TransitResult::ok);
-  ASSERT_EQ(operator_client.transit(guarantee, &result, timeout_ms), ProtocolStatus::ok);
+  ASSERT_EQ(provider_client.transit(guarantee, &result, timeout_ms), ProtocolStatus::ok);
   EXPECT_EQ(result, TransitResult::exists);  // Idempotent over the wire too.
   // Customs acting for itself reaches the domain, which answers for the step.
   TransitCommand release{.operation = TransitOperation::release_movement, .actor = customs_kz};
@@ -453,7 +462,7 @@ TEST(ServerTransit, StepsTravelAsCommandsAndEachPartyActsOnlyForItself) {
   ASSERT_TRUE(reply.has_value());
   EXPECT_EQ(reply->header.status, ProtocolStatus::command_invalid);
   server->stop();
-  EXPECT_EQ(server->counters().rejected_forbidden, 1u);
+  EXPECT_EQ(server->counters().rejected_forbidden, 2u);
   // The refusal is logged, as one structured line naming who tried what and why.
   const std::string expected =
       "event=refused status=forbidden operation=transit_command party=10 role=customs "
@@ -509,8 +518,9 @@ namespace {
 TEST(ServerTransit, BusinessTimeOnlyFromOperatorsOnlyForwardAndAcrossRestarts) {
   TempDir folder;
   auto [options, operator_keys, customs_keys] = secure_transit(folder);
-  TransitCommand customs_party{.operation = TransitOperation::register_party, .actor = customs_kz};
-  customs_party.party = Party{customs_kz, PartyRole::customs, Country::of("KZ")};
+  TransitCommand customs_party{.operation = TransitOperation::register_party,
+                               .actor = operator_party};
+  customs_party.party = Party{PartyId{12}, PartyRole::customs, Country::of("KG")};
   const uint64_t t2040 = uint64_t{2'208'988'800} * 1'000'000'000;  // 2040-01-01, in the future.
   TransitResult result = TransitResult::ledger_refused;
   {

@@ -29,7 +29,7 @@ constexpr PartyId operator_party{100};
 class TransitQueries : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const Party& p : parties) ASSERT_EQ(ledger.register_party(now, p), TR::ok);
+    for (const Party& p : parties) ASSERT_EQ(register_parties(ledger, now, {p}), TR::ok);
     GuaranteeSpec s;
     s.grn = grn_kz;
     s.type = GuaranteeType::comprehensive;

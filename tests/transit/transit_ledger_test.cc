@@ -41,7 +41,7 @@ class TransitSteps : public ::testing::Test {
         {customs_cn, PartyRole::customs, Country::of("CN")},
         {analyst, PartyRole::analyst, Country::of("KZ")},
     };
-    for (const Party& p : parties) ASSERT_EQ(ledger.register_party(now, p), TR::ok);
+    for (const Party& p : parties) ASSERT_EQ(register_parties(ledger, now, {p}), TR::ok);
   }
 
   GuaranteeSpec spec(const char* serial, GuaranteeType type, i128 reference_minor,
@@ -105,7 +105,7 @@ Grn set_up_slot_ledger(TransitLedger& ledger, uint64_t now, const char* serial) 
                          Party{slot_principal, PartyRole::principal, Country::of("KZ")},
                          Party{slot_kz, PartyRole::customs, Country::of("KZ")},
                          Party{slot_kg, PartyRole::customs, Country::of("KG")}}) {
-    EXPECT_EQ(ledger.register_party(now, p), TR::ok);
+    EXPECT_EQ(ledger.register_party(now, slot_op, p), TR::ok);
   }
   GuaranteeSpec g;
   g.grn = make_grn(26, Country::of("KZ"), serial);
@@ -594,10 +594,10 @@ TEST_F(TransitSteps, QueriesReportUsageExposureDutiesAndHistory) {
 
 TEST_F(TransitSteps, SettlementPaysClaimsAndDistributesUnionDutiesAsTransfers) {
   constexpr PartyId pool{50}, customs_ru{14}, customs_by{15}, customs_am{16};
-  ASSERT_EQ(ledger.register_party(now, {pool, PartyRole::operator_, Country::of("KZ")}), TR::ok);
-  ASSERT_EQ(ledger.register_party(now, {customs_ru, PartyRole::customs, Country::of("RU")}),
+  ASSERT_EQ(register_parties(ledger, now, {Party{pool, PartyRole::operator_, Country::of("KZ")}}), TR::ok);
+  ASSERT_EQ(register_parties(ledger, now, {Party{customs_ru, PartyRole::customs, Country::of("RU")}}),
             TR::ok);
-  ASSERT_EQ(ledger.register_party(now, {customs_by, PartyRole::customs, Country::of("BY")}),
+  ASSERT_EQ(register_parties(ledger, now, {Party{customs_by, PartyRole::customs, Country::of("BY")}}),
             TR::ok);
   const GuaranteeSpec a = spec("HALYK0000070", GuaranteeType::comprehensive, 900'000'00);
   ASSERT_EQ(ledger.register_guarantee(now, provider, a), TR::ok);
@@ -625,7 +625,7 @@ TEST_F(TransitSteps, SettlementPaysClaimsAndDistributesUnionDutiesAsTransfers) {
   }
   EXPECT_EQ(ledger.distribute_union_duties(now, provider, eaeu), TR::party_role_not_allowed);
   EXPECT_EQ(ledger.distribute_union_duties(now, pool, eaeu), TR::party_not_found);  // No AM.
-  ASSERT_EQ(ledger.register_party(now, {customs_am, PartyRole::customs, Country::of("AM")}),
+  ASSERT_EQ(register_parties(ledger, now, {Party{customs_am, PartyRole::customs, Country::of("AM")}}),
             TR::ok);
   UnionDistribution wrong = eaeu;
   wrong.shares_percent[0] = Decimal::from_integer(80);  // Shares sum to 94.935.

@@ -13,6 +13,7 @@
 #include "ledger/invariants.h"
 #include "core/random.h"
 #include "ledger/transit/transit_ledger.h"
+#include "tests/support/transit_values.h"
 
 namespace kervan {
 namespace {
@@ -54,7 +55,7 @@ class World {
   }
 
   void add(const Party& party) {
-    ASSERT_EQ(ledger_.register_party(now_, party), TR::ok);
+    ASSERT_EQ(register_parties(ledger_, now_, {party}), TR::ok);
     parties_.push_back(party.id);
   }
 

@@ -22,8 +22,15 @@ using Op = TransitOperation;
 constexpr PartyId provider{1}, principal{2}, customs_cn{10}, customs_kz{11};
 const uint64_t start_ns = 20'514ull * day_ns;  // 2026-03-02.
 
+// The registry's operator registers itself first (the bootstrap), then every other party.
+TransitCommand bootstrap_command() {
+  TransitCommand c{.operation = Op::register_party, .actor = test_registrar};
+  c.party = Party{test_registrar, PartyRole::operator_, {}};
+  return c;
+}
+
 TransitCommand party_command(PartyId id, PartyRole role, const char* country) {
-  TransitCommand c{.operation = Op::register_party, .actor = id};
+  TransitCommand c{.operation = Op::register_party, .actor = test_registrar};
   c.party = Party{id, role, Country::of("KZ")};
   if (Country::parse(country, &c.party.country) != CountryError::ok) std::abort();
   return c;
@@ -79,6 +86,13 @@ std::vector<TransitCommand> every_kind_of_command() {
   const TransitCommand d = declare_command("CODEC0000001", g.guarantee.grn, 1'000'00);
   std::vector<TransitCommand> commands = {party_command(provider, PartyRole::provider, "KZ"), g,
                                           d};
+  TransitCommand key{.operation = Op::register_key, .actor = test_registrar};
+  key.key_party = provider;
+  for (size_t i = 0; i < key.key.size(); ++i) key.key[i] = static_cast<uint8_t>(3 * i + 1);
+  TransitCommand revoke{.operation = Op::revoke_key, .actor = test_registrar};
+  revoke.key = key.key;
+  commands.push_back(key);
+  commands.push_back(revoke);
   TransitCommand amend{.operation = Op::amend_guarantee, .actor = provider};
   amend.grn = g.guarantee.grn;
   amend.amount = eur(60'000'00);
@@ -137,7 +151,7 @@ TEST(TransitCommand, EveryTruncationAndBadEnumIsRefused) {
   std::array<uint8_t, journal_command_bytes_max> bytes{};
   const TransitCommand party = party_command(provider, PartyRole::provider, "KZ");
   const size_t size = encode_transit_command(party, bytes);
-  for (uint8_t bad_operation : {uint8_t{0}, uint8_t{15}, uint8_t{255}}) {
+  for (uint8_t bad_operation : {uint8_t{0}, uint8_t{transit_operation_max + 1}, uint8_t{255}}) {
     std::array<uint8_t, journal_command_bytes_max> copy = bytes;
     copy[0] = bad_operation;
     TransitCommand decoded;
@@ -174,6 +188,7 @@ TEST(TransitStore, AReopenedStoreReplaysToTheSameState) {
       commands += 1;
       return result;
     };
+    EXPECT_EQ(run(bootstrap_command()), TR::ok);
     EXPECT_EQ(run(party_command(provider, PartyRole::provider, "KZ")), TR::ok);
     EXPECT_EQ(run(party_command(principal, PartyRole::principal, "CN")), TR::ok);
     EXPECT_EQ(run(party_command(customs_cn, PartyRole::customs, "CN")), TR::ok);
