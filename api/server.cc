@@ -213,8 +213,8 @@ struct Server::State {
   // the key was revoked). `key_z85` is the key's Z85 text.
   const Party* admitted(std::string_view key_z85, bool* revoked) const;
   // The party this message's connection was admitted as, checked again now (so that a key
-  // revoked since the handshake is refused), or nullptr, counted.
-  const Party* party_of(zmq::message_t& payload);
+  // revoked since the handshake is refused), or nullptr (*revoked says whether it was revoked).
+  const Party* party_of(zmq::message_t& payload, bool* revoked) const;
   StoreStatus seed_registry();
 };
 
@@ -422,17 +422,15 @@ const Party* Server::State::admitted(std::string_view key_z85, bool* revoked) co
   return found->revoked ? nullptr : party;
 }
 
-const Party* Server::State::party_of(zmq::message_t& payload) {
+const Party* Server::State::party_of(zmq::message_t& payload, bool* revoked) const {
+  *revoked = false;
   const char* user = nullptr;
   try {
     user = payload.gets("User-Id");  // The key's Z85 text, as the ZAP handler named it.
   } catch (const zmq::error_t&) {
     return nullptr;
   }
-  bool revoked = false;
-  const Party* party = user == nullptr ? nullptr : admitted(user, &revoked);
-  if (revoked) count(rejected_revoked);
-  return party;
+  return user == nullptr ? nullptr : admitted(user, revoked);
 }
 
 // ZAP (RFC 27): admits a CURVE connection only when its client key is registered and not
@@ -566,10 +564,11 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
     return;
   }
   const FrameHeader& h = view.header;
-  const Party* party = options.insecure ? nullptr : party_of(payload);
+  bool revoked = false;
+  const Party* party = options.insecure ? nullptr : party_of(payload, &revoked);
   if (!options.insecure) {
     if (party == nullptr) {
-      count(rejected_unauthenticated);
+      count(revoked ? rejected_revoked : rejected_unauthenticated);
       reply_now(routing, h.operation, h.request_id, ProtocolStatus::unauthenticated, 0, {});
       return;
     }
