@@ -2,6 +2,8 @@
 
 #include <array>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,13 +22,16 @@ const char* const transit_usage =
     "                                                   an operator with ID = OPERATOR\n"
     "  transit register-key OPERATOR PARTY PUBLIC-KEY   Z85 text, or a key file\n"
     "  transit revoke-key OPERATOR PUBLIC-KEY\n"
+    "  transit load-reference OPERATOR FILE [--effective-from YYYY-MM-DD]  reference data\n"
+    "          (tariffs, rates: docs/reference_data.md), checked here first; from today\n"
     "  transit register-guarantee PROVIDER GRN PRINCIPAL AMOUNT CURRENCY REDUCTION FROM TO\n"
     "          [ACCESS-CODE...]                         e.g. ... 100000.00 EUR 50\n"
     "                                                   2026-01-01 2026-12-31 7Q2X\n"
     "  transit amend PROVIDER GRN AMOUNT CURRENCY REDUCTION\n"
     "  transit guarantee-status PROVIDER GRN active|suspended|revoked|cancelled [DATE]\n"
-    "  transit declare PRINCIPAL MRN ITINERARY GOODS GUARANTEES [--rule regional|national|\n"
-    "          tir_like] [--currency EUR] [--date YYYY-MM-DD] [--time-limit-days 8]\n"
+    "  transit declare PRINCIPAL MRN ITINERARY GOODS GUARANTEES [--rule regional|national]\n"
+    "          [--expect AMOUNT:CURRENCY,...] [--time-limit-days 8]  the server computes the\n"
+    "          amounts to cover; --expect: refused (amount_mismatch) if they differ\n"
     "          e.g. declare 30 26KZ...  KZ,KG,UZ  870323:25000.00:EUR,0:900.00:USD  GRN:CODE\n"
     "  transit release|cancel|arrive|write-off|incident|enquiry|claim-paid ACTOR MRN\n"
     "  transit cross ACTOR MRN COUNTRY\n"
@@ -42,7 +47,8 @@ struct StepName {
   std::string_view name;
   TransitOperation operation;
 };
-constexpr std::array<StepName, 17> step_names{{
+constexpr std::array<StepName, 18> step_names{{
+    {"load-reference", TransitOperation::load_reference_data},
     {"register-party", TransitOperation::register_party},
     {"register-key", TransitOperation::register_key},
     {"revoke-key", TransitOperation::revoke_key},
@@ -85,7 +91,8 @@ bool parse_transit(std::span<const char* const> args, TransitCommand* c, std::st
     case TransitOperation::settle_claims:
       return rest.empty();
     case TransitOperation::declare_movement:
-      return rest.empty();  // The declaration itself: parse_declare().
+    case TransitOperation::load_reference_data:
+      return rest.empty();  // The rest: parse_declare(), parse_load_reference().
     case TransitOperation::register_party: {
       // register-party OPERATOR ID ROLE [COUNTRY]: only an operator registers parties.
       uint64_t id = 0;
@@ -246,6 +253,57 @@ uint64_t wall_clock_ns() {
 
 // declare PRINCIPAL MRN ITINERARY GOODS GUARANTEES [flags]: the amounts to cover are computed
 // here, as at any point where a declaration enters; the access codes travel beside the command.
+// load-reference ... FILE [--effective-from DATE]: the file's text into *text (which the
+// command's view points into), checked with the server's own loader so that an error names its
+// line and field here.
+bool parse_load_reference(std::span<const char* const> rest, TransitCommand* c,
+                          std::string* text, std::string* error) {
+  if (rest.size() != 1 && rest.size() != 3) return false;
+  c->date = date_of_ns(wall_clock_ns());
+  if (rest.size() == 3 && (std::string_view(rest[1]) != "--effective-from" ||
+                           Date::parse(rest[2], &c->date) != DateError::ok)) {
+    *error = std::string("expected --effective-from YYYY-MM-DD, not '") + rest[1] + " " +
+             rest[2] + "'";
+    return false;
+  }
+  std::ifstream file(rest[0], std::ios::binary);
+  text->assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  if (!file.good() && !file.eof()) {
+    *error = std::string("FILE '") + rest[0] + "' cannot be read";
+    return false;
+  }
+  if (text->empty() || text->size() > reference_text_bytes_max) {
+    *error = std::string("FILE '") + rest[0] + "' is empty or over " +
+             std::to_string(reference_text_bytes_max) + " bytes";
+    return false;
+  }
+  ReferenceData data;
+  LoadError load_error;
+  if (load_reference_data_text(*text, rest[0], &data, &load_error) != LoadErrorCode::ok) {
+    *error = load_error.to_string();
+    return false;
+  }
+  c->reference_text = *text;
+  return true;
+}
+
+// "1250.00:EUR,300.00:EUR": what the declarant expects each reference to be, in order.
+bool parse_expected(std::string_view text, std::vector<Amount>* out) {
+  out->clear();
+  for (const std::string_view item : split(text, ',')) {
+    const std::vector<std::string_view> f = split(item, ':');
+    const std::optional<Currency> currency =
+        f.size() == 2 ? currency_from_code(f[1]) : std::nullopt;
+    Amount amount;
+    if (!currency || parse_amount(f[0], *currency, &amount) != ParseNumberError::ok ||
+        amount.minor() <= 0) {
+      return false;
+    }
+    out->push_back(amount);
+  }
+  return !out->empty();
+}
+
 bool parse_declare(std::span<const char* const> rest, TransitCommand* c,
                    std::vector<std::string>* codes, std::string* error) {
   if (rest.size() < 4) return false;
@@ -290,54 +348,39 @@ bool parse_declare(std::span<const char* const> rest, TransitCommand* c,
     codes->push_back(colon == std::string_view::npos ? ""
                                                      : std::string(reference.substr(colon + 1)));
   }
-  SchemeRule rule = SchemeRule::regional;
-  Currency currency = Currency::eur;
-  Date date = date_of_ns(wall_clock_ns());
+  // The facts and, at most, expectations: the server computes the amounts to be covered.
+  bool national = false;
+  std::vector<Amount> expected;
   uint64_t days = 8;
   for (size_t i = 4; i < rest.size(); i += 2) {
     const std::string_view flag = rest[i];
     if (i + 1 >= rest.size()) return false;
     const std::string_view value = rest[i + 1];
-    const std::optional<Currency> cur = currency_from_code(value);
-    if (flag == "--rule" && value == "regional") rule = SchemeRule::regional;
-    else if (flag == "--rule" && value == "national") rule = SchemeRule::national;
-    else if (flag == "--rule" && value == "tir_like") rule = SchemeRule::tir_like;
-    else if (flag == "--currency" && cur) currency = *cur;
-    else if (flag == "--date" && Date::parse(value, &date) == DateError::ok) {}
-    else if (flag == "--time-limit-days" && parse_small(value, 365, &days) && days > 0) {}
-    else {
+    if (flag == "--rule" && (value == "regional" || value == "national")) {
+      national = value == "national";
+    } else if (flag == "--expect" && parse_expected(value, &expected)) {
+    } else if (flag == "--time-limit-days" && parse_small(value, 365, &days) && days > 0) {
+    } else if (flag == "--date" || flag == "--currency") {
+      *error = std::string(flag) + ": the server computes the amounts, at its date and in the "
+               "guarantee's currency (docs/movements.md)";
+      return false;
+    } else {
       *error = "bad flag or value: " + std::string(flag) + " " + std::string(value);
       return false;
     }
   }
-  ReferenceData reference;
-  LoadError load_error;
-  if (load_default_reference_data(&reference, &load_error) != LoadErrorCode::ok) {
-    *error = "reference data: " + load_error.to_string();
-    return false;
-  }
-  CoveredAmount covered;
-  CoverFault fault;
-  const CoverError cover = compute_covered_amount(
-      CoverRequest{.items = items, .itinerary = itinerary, .declared_on = date,
-                   .guarantee_currency = currency, .rule = rule},
-      reference.tariffs, reference.rates, &covered, &fault);
-  if (cover != CoverError::ok) {
-    *error = "amount to cover: " + std::string(result_name(cover)) + " (itinerary position " +
-             std::to_string(fault.itinerary_index) + ", item " +
-             std::to_string(fault.item_index) + ")";
-    return false;
-  }
-  const std::optional<uint64_t> start = start_of_day_ns(date);
-  if (!start || !build_declaration(
-                    DeclarationInput{.mrn = mrn,
-                                     .principal = c->actor,
-                                     .items = items,
-                                     .itinerary = itinerary,
-                                     .time_limit_ns = *start + days * 86'400'000'000'000ull,
-                                     .guarantees = grns},
-                    covered, &c->declaration)) {
-    *error = "GUARANTEES: give one, or (--rule national) one per itinerary country";
+  const std::optional<uint64_t> start = start_of_day_ns(date_of_ns(wall_clock_ns()));
+  KERVAN_ASSERT(start.has_value());
+  if (!build_declaration_of_facts(DeclarationInput{.mrn = mrn,
+                                                   .principal = c->actor,
+                                                   .items = items,
+                                                   .itinerary = itinerary,
+                                                   .time_limit_ns =
+                                                       *start + days * 86'400'000'000'000ull,
+                                                   .guarantees = grns},
+                                  national, expected, &c->declaration)) {
+    *error = "GUARANTEES: give one, or (--rule national) one per itinerary country, and at most "
+             "one --expect amount each; at most 64 goods items and 16 countries";
     return false;
   }
   return true;
@@ -362,6 +405,8 @@ void movement_fields(Output* o, const Movement& m) {
   if (m.released_ns != 0) o->field("released", format_rfc3339_ns(m.released_ns));
   if (m.arrived_ns != 0) o->field("arrived", format_rfc3339_ns(m.arrived_ns));
   o->field("time_limit", format_rfc3339_ns(d.time_limit_ns));
+  // The reference data version the server computed the amounts with (0: given by a simulation).
+  o->number("reference_version", d.reference_version);
   if (m.claimed_ns != 0) {
     o->field("claim_country", m.claim_country.text());
     o->field("claimed", money(m.claimed));
@@ -430,10 +475,18 @@ int run_transit_step(Session& s, std::span<const char* const> args) {
   TransitCommand command;
   std::string error;
   std::vector<std::string> codes;
-  const bool parsed = args.size() >= 2 && std::string_view(args[0]) == "declare"
-                          ? parse_transit(args.first(2), &command, &error) &&
-                                parse_declare(args.subspan(2), &command, &codes, &error)
-                          : parse_transit(args, &command, &error);
+  std::string reference_text;
+  const std::string_view step = args.empty() ? std::string_view() : args[0];
+  bool parsed = false;
+  if (args.size() >= 2 && step == "declare") {
+    parsed = parse_transit(args.first(2), &command, &error) &&
+             parse_declare(args.subspan(2), &command, &codes, &error);
+  } else if (args.size() >= 2 && step == "load-reference") {
+    parsed = parse_transit(args.first(2), &command, &error) &&
+             parse_load_reference(args.subspan(2), &command, &reference_text, &error);
+  } else {
+    parsed = parse_transit(args, &command, &error);
+  }
   if (!parsed) return error.empty() ? exit_usage : explain_usage(s, error);
   std::vector<std::string_view> views(codes.begin(), codes.end());
   TransitResult result{};
@@ -443,10 +496,18 @@ int run_transit_step(Session& s, std::span<const char* const> args) {
   s.out->field("step", args[0]);
   s.out->field("result", result_name(result));
   if (command.operation == TransitOperation::declare_movement) {
-    const Declaration& d = command.declaration;
-    s.out->field("mrn", d.mrn.text());
-    for (size_t i = 0; i < d.references_count; ++i) {
-      s.out->field("covered_" + std::to_string(i), money(d.references[i].amount_concerned));
+    // What the server computed, as it recorded it (the principal reads its own movement).
+    s.out->field("mrn", command.declaration.mrn.text());
+    TransitAnswer answer;
+    const TransitQuery query{.kind = QueryKind::movement, .mrn = command.declaration.mrn};
+    if (result == TransitResult::ok &&
+        s.client->transit_query(query, &answer, s.timeout_ms) == ProtocolStatus::ok &&
+        answer.result == QueryResult::ok) {
+      const Declaration& d = answer.movement.declaration;
+      s.out->number("reference_version", d.reference_version);
+      for (size_t i = 0; i < d.references_count; ++i) {
+        s.out->field("covered_" + std::to_string(i), money(d.references[i].amount_concerned));
+      }
     }
   }
   s.out->flush();

@@ -182,7 +182,7 @@ ProtocolStatus Client::lookup_transfers(std::span<const u128> ids, std::vector<T
 ProtocolStatus Client::transit(const TransitCommand& command, TransitResult* result,
                                int timeout_ms, uint64_t as_of_ns,
                                std::span<const std::string_view> access_codes) {
-  std::array<uint8_t, journal_command_bytes_max> coded{};
+  std::vector<uint8_t> coded(journal_command_bytes_max);
   const size_t size = encode_transit_command(command, coded);
   KERVAN_ASSERT(size != 0);
   std::array<uint8_t, 1 + access_codes_max_per_request * (1 + access_code_bytes_max)> codes{};

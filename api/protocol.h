@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "core/int128.h"
+#include "ledger/journal_format.h"
 #include "ledger/limits.h"
 #include "ledger/record_coding.h"
 
@@ -93,7 +94,9 @@ inline constexpr uint16_t operation_max = 11;
 // transit_query (11): count 1; the same body, with A and as_of_ns zero and L bytes of one query
 // (api/transit_query.h). Reply: count 1 and the same framing around one answer.
 inline constexpr size_t transit_body_prefix_bytes = 16;
-inline constexpr size_t transit_body_bytes_max = transit_body_prefix_bytes + 16 * 1024;
+inline constexpr size_t transit_body_bytes_max = transit_body_prefix_bytes + 513 * 1024;
+// The largest command and a declaration's access codes fit (the codes take 586 bytes at most).
+static_assert(transit_body_bytes_max >= transit_body_prefix_bytes + journal_command_bytes_max + 586);
 // The largest transit_query reply body: an answer of up to 256 KiB, framed.
 inline constexpr size_t transit_answer_body_bytes_max = transit_body_prefix_bytes + 256 * 1024;
 static_assert(transit_answer_body_bytes_max <= frame_body_bytes_max);

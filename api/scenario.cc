@@ -213,6 +213,16 @@ bool Scenario::setup() {
     c.party = entry.party;
     apply(start_ns_, c);
   }
+  // The tariffs and rates the ledger computes every amount to be covered with, as a journaled
+  // version of reference data in force from the first day.
+  TransitCommand reference{.operation = TransitOperation::load_reference_data,
+                           .actor = scenario_operator};
+  reference.reference_text = embedded_carec_toml();
+  reference.date = date_of_ns(start_ns_);
+  if (apply(start_ns_, reference) != TransitResult::ok) {
+    std::fprintf(out_, "reference data: refused\n");
+    return false;
+  }
   // Principals of three risk classes: reductions 100 %, 50 % and 30 % of the reference amount.
   for (uint32_t p = 0; p < principals; ++p) {
     const PartyId principal{first_principal + p};
@@ -278,18 +288,6 @@ void Scenario::declare(uint64_t at, uint32_t k) {
                              c.value_min_minor + i128(random_.below(uint64_t(c.value_span_minor))),
                              Currency::eur)};
   }
-  CoveredAmount covered;
-  const CoverError error = compute_covered_amount(
-      CoverRequest{.items = std::span(items).first(item_count),
-                   .itinerary = route.countries,
-                   .declared_on = date_of_ns(at),
-                   .guarantee_currency = Currency::eur,
-                   .rule = SchemeRule::regional},
-      reference_.tariffs, reference_.rates, &covered);
-  if (error != CoverError::ok) {
-    refusals_[std::string("cover: ") + std::string(result_name(error))] += 1;
-    return;
-  }
   const uint32_t principal = static_cast<uint32_t>(random_.below(principals));
   TransitCommand c{.operation = TransitOperation::declare_movement,
                    .actor = PartyId{first_principal + principal}};
@@ -299,14 +297,15 @@ void Scenario::declare(uint64_t at, uint32_t k) {
   char grn_serial[13];
   std::snprintf(grn_serial, sizeof grn_serial, "CAREC%07u", principal + 1);
   const Grn grn = make_grn(26, guarantee_country(principal), grn_serial);
-  const bool built = build_declaration(
+  // The facts; the ledger computes the amount to be covered.
+  const bool built = build_declaration_of_facts(
       DeclarationInput{.mrn = make_mrn(26, route.countries[0], serial),
                        .principal = c.actor,
                        .items = std::span(items).first(item_count),
                        .itinerary = route.countries,
                        .time_limit_ns = at + 8 * day_ns,
                        .guarantees = {&grn, 1}},
-      covered, &d);
+      /*national=*/false, {}, &d);
   KERVAN_ASSERT(built);
   // The scenario is the operator: it asserts the access code was checked where it entered.
   d.references[0].access_code_valid = true;

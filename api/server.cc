@@ -815,11 +815,19 @@ void Server::State::handle_transit(zmq::message_t& routing, const FrameView& vie
       return;
     }
   }
+  // Amounts to be covered are the server's to compute: a declaration's figures are the sender's
+  // expectations, except from an operator driving a simulation or a replay.
+  const bool operator_or_insecure = options.insecure || party->role == PartyRole::operator_;
+  if (command.operation == TransitOperation::declare_movement &&
+      command.declaration.amounts != DeclaredAmounts::expected &&
+      !(operator_or_insecure && options.transit_clock_from_requests)) {
+    refuse_forbidden(routing, h, party, "amounts_not_computed_by_server");
+    return;
+  }
   // Business time: the server's clock, or the request's (simulations), never backwards.
   const uint64_t as_of = transit_as_of_of(view.body);
   if (as_of != 0) {
-    const bool operator_party = options.insecure || party->role == PartyRole::operator_;
-    if (!options.transit_clock_from_requests || !operator_party) {
+    if (!options.transit_clock_from_requests || !operator_or_insecure) {
       refuse_forbidden(routing, h, party,
                        options.transit_clock_from_requests ? "business_time_not_operator"
                                                            : "business_time_not_enabled");
@@ -841,8 +849,7 @@ void Server::State::handle_transit(zmq::message_t& routing, const FrameView& vie
     }
     return;  // Applied once checked (apply_checked), or refused.
   }
-  const bool trusted = options.insecure || party->role == PartyRole::operator_;
-  if (declaration && !trusted) {
+  if (declaration && !operator_or_insecure) {
     for (size_t i = 0; i < command.declaration.references_count; ++i) {
       command.declaration.references[i].access_code_valid = false;
     }

@@ -63,11 +63,11 @@ class ServerPort final : public LedgerPort {
     const bool seeded = command.operation == TransitOperation::register_party &&
                         command.party.id == command.actor && command.actor == operator_party_id;
     if (seeded) return;
-    std::array<uint8_t, journal_command_bytes_max> coded{};
-    const size_t size = encode_transit_command(command, coded);
+    coded_.resize(journal_command_bytes_max);
+    const size_t size = encode_transit_command(command, coded_);
     KERVAN_ASSERT(size != 0);
     body_.resize(transit_body_bytes_max);
-    body_.resize(encode_transit_body(std::span(coded).first(size), now_ns, body_));
+    body_.resize(encode_transit_body(std::span(coded_).first(size), now_ns, body_));
     while (client_->in_flight() >= options_.window && failure_.empty()) receive_one();
     client_->send(Operation::transit_command, 1, body_);
   }
@@ -114,6 +114,7 @@ class ServerPort final : public LedgerPort {
   std::string folder_;
   std::unique_ptr<Server> server_;
   std::unique_ptr<Client> client_;
+  std::vector<uint8_t> coded_;  // A command's coding, then its request body.
   std::vector<uint8_t> body_;
   uint64_t steps_ = 0;
   std::string failure_;

@@ -46,7 +46,9 @@ struct JournalHeader {
 [[nodiscard]] constexpr size_t journal_record_bytes(uint32_t event_count) {
   return journal_header_bytes + size_t{event_count} * journal_event_bytes;
 }
-inline constexpr size_t journal_command_bytes_max = 16 * 1024;
+// A transit command's coding at most: a reference data version's text and a little more
+// (ledger/transit/reference_limits.h, reference_text_bytes_max).
+inline constexpr size_t journal_command_bytes_max = 512 * 1024;
 
 // Writes the header (with `header.hash` as given) into the first 112 bytes of `record`.
 void encode_journal_header(const JournalHeader& header, std::span<uint8_t> record);

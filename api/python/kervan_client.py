@@ -85,7 +85,7 @@ TRANSFER_VOID_PENDING_TRANSFER = 1 << 3
 # as_of_ns, L bytes of the command or query, A bytes of access codes (a transit_command's only),
 # zeros up to a multiple of 8. A transit_query and its answer have A = 0 and as_of_ns = 0.
 TRANSIT_BODY_PREFIX_BYTES = 16
-TRANSIT_BODY_BYTES_MAX = TRANSIT_BODY_PREFIX_BYTES + 16 * 1024  # Requests.
+TRANSIT_BODY_BYTES_MAX = TRANSIT_BODY_PREFIX_BYTES + 513 * 1024  # Requests.
 TRANSIT_ANSWER_BODY_BYTES_MAX = TRANSIT_BODY_PREFIX_BYTES + 256 * 1024  # transit_query replies.
 assert TRANSIT_ANSWER_BODY_BYTES_MAX <= BODY_BYTES_MAX
 # The access codes of a declaration: u8 count, then per code u8 length and its bytes.

@@ -114,6 +114,8 @@ QUERY_LIST_ENTRIES_MAX = 1024
 MOVEMENT_STATES: Dict[int, str] = {
     1: "declared", 2: "released", 3: "arrived", 4: "written_off", 5: "cancelled",
     6: "incident", 7: "enquiry", 8: "claimed", 9: "claim_paid"}
+# How a declaration's amounts were set (DeclaredAmounts, ledger/transit/transit_types.h).
+DECLARED_AMOUNTS: Dict[int, str] = {0: "given", 1: "expected", 2: "computed"}
 MOVEMENT_EVENTS: Dict[int, str] = {
     1: "declared", 2: "released", 3: "crossed", 4: "arrived", 5: "written_off",
     6: "cancelled", 7: "incident", 8: "enquiry", 9: "claimed", 10: "claim_paid"}
@@ -242,6 +244,8 @@ class Movement:
     goods: Tuple[GoodsLine, ...]
     time_limit_ns: int  # Presentation at destination due by then.
     references: Tuple[GuaranteeReference, ...]
+    amounts: str  # DECLARED_AMOUNTS: how duties and amounts concerned were set.
+    reference_version: int  # The reference data version they were computed with; 0 if given.
     state: str  # MOVEMENT_STATES.
     declared_ns: int
     released_ns: int  # Lock of the cover; 0 before release.
@@ -718,8 +722,13 @@ def _get_declaration(r: _Reader) -> dict:
         if valid > 1:
             raise r.fail(f"access_code_valid {valid} is not 0 or 1")
         references.append(GuaranteeReference(grn, amount, valid == 1, r.u8()))
+    amounts = r.enum("declared amounts", DECLARED_AMOUNTS)
+    reference_version = r.u32()
+    if (amounts == "computed") != (reference_version != 0):
+        raise r.fail(f"amounts {amounts} with reference version {reference_version}")
     return dict(mrn=mrn, principal=principal, itinerary=tuple(itinerary), duties=tuple(duties),
-                goods=tuple(goods), time_limit_ns=time_limit_ns, references=tuple(references))
+                goods=tuple(goods), time_limit_ns=time_limit_ns, references=tuple(references),
+                amounts=amounts, reference_version=reference_version)
 
 
 def _get_movement(r: _Reader) -> Movement:

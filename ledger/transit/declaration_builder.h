@@ -1,7 +1,8 @@
-// Builds a transit declaration from what a principal declares (goods, itinerary, guarantees)
-// and the amount to be covered computed for it (covered_amount.h): where a declaration enters
-// the system (the command-line client, the scenario, the simulator), so that every entry point
-// fills the record the same way.
+// Builds a transit declaration from what a principal declares (goods, itinerary, guarantees):
+// as facts whose amounts the ledger computes (what a client sends: build_declaration_of_facts),
+// or with the amount to be covered already computed (covered_amount.h: the simulator's own
+// path, and the ledger's computation itself), so that every entry point fills the record the
+// same way.
 #pragma once
 
 #include <span>
@@ -27,5 +28,13 @@ struct DeclarationInput {
 // server sets it from the codes a request carries (docs/protocol.md).
 [[nodiscard]] bool build_declaration(const DeclarationInput& input, const CoveredAmount& covered,
                                      Declaration* out);
+
+// A declaration whose amounts the ledger computes (DeclaredAmounts::expected): one reference for
+// the whole movement, or, `national`, one per itinerary position (a single guarantee then
+// secures every leg). `expected`: empty, or what the declarant expects each reference's amount
+// to be (the ledger refuses the declaration if it differs). False when the counts do not fit;
+// *out is then unchanged.
+[[nodiscard]] bool build_declaration_of_facts(const DeclarationInput& input, bool national,
+                                              std::span<const Amount> expected, Declaration* out);
 
 }  // namespace kervan

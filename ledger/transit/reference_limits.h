@@ -26,6 +26,9 @@ inline constexpr size_t customs_offices_per_party_max = 256;
 inline constexpr size_t party_name_bytes_max = 128;
 inline constexpr size_t country_name_bytes_max = 64;
 inline constexpr size_t reference_file_bytes_max = size_t{4} * 1024 * 1024;
+// The text of one version loaded into a ledger (load_reference_data, journaled as one record):
+// the shipped file is 19 KB; a region's tariffs by heading fit many times over.
+inline constexpr size_t reference_text_bytes_max = size_t{256} * 1024;
 
 // A rate in a tariff (duty, excise, VAT) is a percentage in [0, tariff_percent_max]. Duties
 // above 100 % exist (ad valorem equivalents on alcohol, tobacco); above 1000 % is a typo.

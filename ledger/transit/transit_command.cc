@@ -4,9 +4,14 @@
 
 #include "core/assert.h"
 #include "core/byte_stream.h"
+#include "ledger/journal_format.h"
+#include "ledger/transit/reference_limits.h"
 #include "ledger/transit/value_coding.h"
 
 namespace kervan {
+
+// The largest command, a reference text with its date and length, fits a journal record.
+static_assert(reference_text_bytes_max + 64 <= journal_command_bytes_max);
 
 size_t encode_transit_command(const TransitCommand& c, std::span<uint8_t> out) {
   ByteWriter w(out);
@@ -45,6 +50,13 @@ size_t encode_transit_command(const TransitCommand& c, std::span<uint8_t> out) {
       break;
     case TransitOperation::revoke_key:
       w.bytes(c.key);
+      break;
+    case TransitOperation::load_reference_data:
+      KERVAN_ASSERT(c.reference_text.size() <= reference_text_bytes_max);
+      put(w, c.date);
+      w.u32(static_cast<uint32_t>(c.reference_text.size()));
+      w.bytes({reinterpret_cast<const uint8_t*>(c.reference_text.data()),
+               c.reference_text.size()});
       break;
     default:
       put(w, c.mrn);
@@ -87,6 +99,14 @@ bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out)
       if (c.operation == TransitOperation::register_key) c.key_party = PartyId{r.u64()};
       break;
     }
+    case TransitOperation::load_reference_data: {
+      const uint32_t length = get(r, &c.date) ? r.u32() : 0;
+      ok = r.ok() && length > 0 && length <= reference_text_bytes_max;
+      const std::span<const uint8_t> text = ok ? r.bytes(length) : std::span<const uint8_t>();
+      c.reference_text = {reinterpret_cast<const char*>(text.data()), text.size()};
+      ok = ok && r.ok();
+      break;
+    }
     default: ok = get(r, &c.mrn); break;
   }
   if (!ok || !r.done()) return false;
@@ -102,14 +122,25 @@ TransitResult apply_transit_command(TransitLedger& ledger, uint64_t now_ns,
     case TransitOperation::register_key:
       return ledger.register_key(now_ns, c.actor, c.key_party, c.key);
     case TransitOperation::revoke_key: return ledger.revoke_key(now_ns, c.actor, c.key);
+    case TransitOperation::load_reference_data:
+      return ledger.load_reference_data(now_ns, c.actor, c.reference_text, c.date);
     case TransitOperation::register_guarantee:
       return ledger.register_guarantee(now_ns, c.actor, c.guarantee);
     case TransitOperation::amend_guarantee:
       return ledger.amend_guarantee(now_ns, c.actor, c.grn, c.amount, c.reduction_percent);
     case TransitOperation::set_guarantee_status:
       return ledger.set_guarantee_status(now_ns, c.actor, c.grn, c.status, c.date);
-    case TransitOperation::declare_movement:
-      return ledger.declare_movement(now_ns, c.actor, c.declaration);
+    case TransitOperation::declare_movement: {
+      if (c.declaration.amounts != DeclaredAmounts::expected) {
+        return ledger.declare_movement(now_ns, c.actor, c.declaration);
+      }
+      Declaration computed = c.declaration;
+      if (const TransitResult r = ledger.compute_declaration(now_ns, &computed);
+          r != TransitResult::ok) {
+        return r;
+      }
+      return ledger.declare_movement(now_ns, c.actor, computed);
+    }
     case TransitOperation::release_movement:
       return ledger.release_movement(now_ns, c.actor, c.mrn);
     case TransitOperation::cancel_movement: return ledger.cancel_movement(now_ns, c.actor, c.mrn);

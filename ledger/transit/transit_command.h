@@ -32,8 +32,9 @@ enum class TransitOperation : uint8_t {
   archive_movement = 17,
   register_key = 18,  // The operator binds a client key to a registered party.
   revoke_key = 19,    // The operator revokes a key: refused at once, on every connection.
+  load_reference_data = 20,  // The operator loads a version of reference data (its text).
 };
-inline constexpr uint8_t transit_operation_max = 19;
+inline constexpr uint8_t transit_operation_max = 20;
 
 // The fields a step uses; the others stay default.
 struct TransitCommand {
@@ -52,6 +53,10 @@ struct TransitCommand {
   UnionDistribution distribution{};  // distribute_union_duties
   ClientPublicKey key{};             // register_key, revoke_key
   PartyId key_party{};               // register_key: the party the key acts as
+  // load_reference_data: the text of a reference file (reference_data.h), at most
+  // reference_text_bytes_max bytes, effective from `date`. A view: decode_transit_command points
+  // it into the bytes decoded, which must outlive the command.
+  std::string_view reference_text{};
 };
 
 // Codes the command into `out`; returns the bytes written, or 0 when it does not fit.
@@ -59,7 +64,8 @@ size_t encode_transit_command(const TransitCommand& command, std::span<uint8_t> 
 // False when the bytes are not exactly one well-formed command.
 [[nodiscard]] bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out);
 
-// Applies the command's step to the ledger.
+// Applies the command's step to the ledger. A declaration whose amounts are `expected` is
+// computed first (TransitLedger::compute_declaration) and declared as computed.
 TransitResult apply_transit_command(TransitLedger& ledger, uint64_t now_ns,
                                     const TransitCommand& command);
 

@@ -542,12 +542,14 @@ void assign_declaration(Declaration& slot, const Declaration& from) {
   slot.goods_count = from.goods_count;
   slot.time_limit_ns = from.time_limit_ns;
   slot.references_count = from.references_count;
+  slot.amounts = from.amounts;
+  slot.reference_version = from.reference_version;
 }
 
 // Every field of a movement but its declaration and its history entries (read only below
 // history_count) back to its default. A field added to Movement must be reset here: the size
 // check below is a reminder.
-static_assert(sizeof(Movement) == 5344, "a new Movement field? reset it in reset_progress");
+static_assert(sizeof(Movement) == 5360, "a new Movement field? reset it in reset_progress");
 void reset_progress(Movement& m, MovementState state) {
   m.number = 0;
   m.state = state;

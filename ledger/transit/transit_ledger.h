@@ -15,6 +15,7 @@
 #include "ledger/fixed_vector.h"
 #include "ledger/id_table.h"
 #include "ledger/state_machine.h"
+#include "ledger/transit/reference_versions.h"
 #include "ledger/transit/transit_results.h"
 #include "ledger/transit/transit_types.h"
 
@@ -84,6 +85,21 @@ class TransitLedger {
   TransitResult set_guarantee_status(uint64_t now_ns, PartyId actor, const Grn& grn,
                                      GuaranteeStatus status, Date liberation);
 
+  // The operator loads a version of reference data (tariffs, rates: reference_data.h), in force
+  // from `effective_from` (ReferenceVersions::add: refused whole, or added; never retroactive).
+  TransitResult load_reference_data(uint64_t now_ns, PartyId actor, std::string_view text,
+                                    Date effective_from);
+  // Computes a declaration's amounts from the reference data in force on the step's date, under
+  // the rule of its guarantee references: one reference for the whole movement, regional (a
+  // TIR-like chain: capped), or one per itinerary position, national (covered_amount.h). Fills
+  // duties and amounts concerned, sets amounts computed and reference_version. Refusals, in
+  // order: guarantee_references_invalid (neither shape), currency_not_supported (references in
+  // two currencies), amount_not_computable (no version in force, no tariff or rate for a
+  // country on that date), itinerary_invalid, goods_invalid, amount_overflow, amount_mismatch
+  // (a figure the sender gave, not zero, differs). On a refusal *declaration is unchanged.
+  // Pure: reads the guarantees (their currency, type) and the reference data.
+  TransitResult compute_declaration(uint64_t now_ns, Declaration* declaration) const;
+
   // Principal declares a movement on its own behalf.
   TransitResult declare_movement(uint64_t now_ns, PartyId actor, const Declaration& declaration);
   // Customs of the departure country: would release succeed now? Locks nothing.
@@ -152,6 +168,7 @@ class TransitLedger {
     return static_cast<uint32_t>(movements_.size() - free_movement_slots_.size());
   }
   std::span<const DutyLedger> duty_ledgers() const { return duties_; }
+  const ReferenceVersions& reference_versions() const { return reference_; }
   const StateMachine& ledger() const { return *ledger_; }
 
  private:
@@ -201,6 +218,7 @@ class TransitLedger {
   FixedVector<uint32_t> free_movement_slots_;  // Archived slots, reused last freed first.
   uint32_t movements_declared_ = 0;
   FixedVector<DutyLedger> duties_;
+  ReferenceVersions reference_;
   uint32_t distributions_ = 0;  // Numbers the transfers of each union distribution.
 };
 

@@ -39,7 +39,7 @@ namespace kervan {
   X(itinerary_invalid, 26)                                                              \
   X(goods_invalid, 27)                                                                  \
   X(guarantee_references_invalid, 28)                                                   \
-  X(amount_not_computable, 29)     /* No tariff or rate for a country or date. */       \
+  X(amount_not_computable, 29)     /* No reference data, tariff or rate for that date. */ \
   X(country_not_on_itinerary, 30)                                                       \
   X(time_limit_not_passed, 31)     /* An enquiry before the time limit. */              \
   X(claim_by_other_country, 32)    /* Claimed already, by another country. */           \
@@ -51,13 +51,16 @@ namespace kervan {
   X(key_exists, 38)                /* The key is registered already, to another party. */ \
   X(key_not_found, 39)                                                                  \
   X(key_revoked, 40)               /* A revoked key is never registered again. */        \
-  X(key_last_operator, 41)         /* Revoking it would leave no operator key. */
+  X(key_last_operator, 41)         /* Revoking it would leave no operator key. */        \
+  X(amount_mismatch, 42)           /* The sender's amount is not the one the rules give. */ \
+  X(reference_data_invalid, 43)    /* Refused whole: not a valid reference file. */      \
+  X(reference_data_date_invalid, 44) /* In the past, or not after the newest version. */
 
 #define KERVAN_ENUM_VALUE(name, number) name = number,
 enum class TransitResult : uint8_t { KERVAN_TRANSIT_RESULTS(KERVAN_ENUM_VALUE) };
 #undef KERVAN_ENUM_VALUE
 
-inline constexpr uint8_t transit_result_max = 41;
+inline constexpr uint8_t transit_result_max = 44;
 
 std::string_view result_name(TransitResult result);
 

@@ -14,8 +14,11 @@ namespace kervan {
 namespace {
 
 // Version 1: 24 bytes (capacities, base currency). Version 2 appends the core ledger's
-// capacities (TransitConfig::ledger_*_max); a store of version 1 has them 0 (derived).
-constexpr uint32_t transit_configuration_version = 2;
+// capacities (TransitConfig::ledger_*_max); a store of version 1 has them 0 (derived). Version
+// 3, the same 32 bytes, marks the journal of the registry (only an operator registers parties
+// and keys) and of computed declarations: the steps of an earlier store would not replay to
+// the state they had, so such a store is refused, not served.
+constexpr uint32_t transit_configuration_version = 3;
 
 std::vector<uint8_t> encode_configuration(const TransitConfig& c) {
   std::vector<uint8_t> bytes(32);
@@ -30,12 +33,16 @@ std::vector<uint8_t> encode_configuration(const TransitConfig& c) {
   return bytes;
 }
 
-// The inverse of encode_configuration() (either version); false for bytes it did not write.
-bool decode_configuration(const std::vector<uint8_t>& bytes, TransitConfig* c) {
+// The inverse of encode_configuration() (any version, in *version); false for bytes it did not
+// write.
+bool decode_configuration(const std::vector<uint8_t>& bytes, TransitConfig* c,
+                          uint32_t* version_out) {
   const uint32_t version = bytes.size() >= 4 ? load_u32_le(&bytes[0]) : 0;
-  if (!(version == 1 && bytes.size() == 24) && !(version == 2 && bytes.size() == 32)) {
+  if (!(version == 1 && bytes.size() == 24) && !((version == 2 || version == 3) &&
+                                                   bytes.size() == 32)) {
     return false;
   }
+  *version_out = version;
   const uint32_t numeric = load_u32_le(&bytes[20]);
   const std::optional<Currency> base =
       numeric <= UINT16_MAX ? currency_from_numeric(static_cast<uint16_t>(numeric)) : std::nullopt;
@@ -45,8 +52,8 @@ bool decode_configuration(const std::vector<uint8_t>& bytes, TransitConfig* c) {
   c->movements_max = load_u32_le(&bytes[12]);
   c->currencies_max = load_u32_le(&bytes[16]);
   c->base_currency = *base;
-  c->ledger_accounts_max = version == 2 ? load_u32_le(&bytes[24]) : 0;
-  c->ledger_transfers_max = version == 2 ? load_u32_le(&bytes[28]) : 0;
+  c->ledger_accounts_max = version >= 2 ? load_u32_le(&bytes[24]) : 0;
+  c->ledger_transfers_max = version >= 2 ? load_u32_le(&bytes[28]) : 0;
   return true;
 }
 
@@ -75,12 +82,19 @@ StoreStatus TransitStore::open(const TransitStoreOptions& options,
            a.base_currency == b.base_currency && a.ledger_accounts_max == b.ledger_accounts_max &&
            a.ledger_transfers_max == b.ledger_transfers_max;
   };
-  // A store of an earlier configuration version opens when its capacities are the same.
-  if (status.ok() && (!decode_configuration(stored, &recorded) ||
+  uint32_t version = 0;
+  if (status.ok() && (!decode_configuration(stored, &recorded, &version) ||
                       !same(recorded, options.config))) {
     status = StoreStatus::error(StoreError::configuration_mismatch,
                                 "transit store " + options.path +
                                     " was created with other capacities or base currency");
+  }
+  if (status.ok() && version < transit_configuration_version) {
+    status = StoreStatus::error(
+        StoreError::configuration_mismatch,
+        "transit store " + options.path + " has format " + std::to_string(version) +
+            ": its steps predate the registry of parties and keys and server-computed amounts "
+            "and would not replay to the same state; it is not served (no migration exists)");
   }
   if (status.ok()) status = store->replay();
   if (!status.ok()) return status;
@@ -140,7 +154,8 @@ StoreStatus verify_transit_store(const std::string& path, TransitVerifyReport* r
     std::vector<uint8_t> stored;
     if (status.ok()) status = journal->configuration({}, &stored);
     if (!status.ok()) return status;
-    if (!decode_configuration(stored, &config)) {
+    uint32_t version = 0;
+    if (!decode_configuration(stored, &config, &version)) {
       return StoreStatus::error(StoreError::invalid_store,
                                 path + " holds no transit store configuration");
     }
@@ -172,13 +187,24 @@ StoreStatus TransitStore::apply(uint64_t now_ns, const TransitCommand& command,
                                                       failure_.to_string() +
                                                       "; reopen it to recover");
   }
-  std::array<uint8_t, journal_command_bytes_max> bytes{};
-  const size_t size = encode_transit_command(command, bytes);
+  // A declaration the sender gave figures for is journaled as computed, so that a replay never
+  // depends on the reference data; refused, as sent (replaying it refuses it again).
+  const TransitCommand* journaled = &command;
+  TransitCommand computed;
+  if (command.operation == TransitOperation::declare_movement &&
+      command.declaration.amounts == DeclaredAmounts::expected) {
+    computed = command;
+    if (ledger_->compute_declaration(now_ns, &computed.declaration) == TransitResult::ok) {
+      journaled = &computed;
+    }
+  }
+  command_bytes_.resize(journal_command_bytes_max);
+  const size_t size = encode_transit_command(*journaled, command_bytes_);
   KERVAN_ASSERT(size != 0);  // Every command fits: its fields are bounded.
-  *result = apply_transit_command(*ledger_, now_ns, command);
+  *result = apply_transit_command(*ledger_, now_ns, *journaled);
   last_now_ns_ = std::max(last_now_ns_, now_ns);
   failure_ = journal_->append_command(now_ns, static_cast<uint64_t>(command.actor),
-                                      std::span(bytes).first(size), sequence);
+                                      std::span(command_bytes_).first(size), sequence);
   return failure_;
 }
 

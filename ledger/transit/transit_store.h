@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/folder_lock.h"
 #include "ledger/journal.h"
@@ -78,6 +79,7 @@ class TransitStore {
   TransitRecovery recovery_;
   StoreStatus failure_;
   uint64_t last_now_ns_ = 0;
+  std::vector<uint8_t> command_bytes_;  // The coding of the step being journaled.
 };
 
 }  // namespace kervan

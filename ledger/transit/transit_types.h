@@ -145,8 +145,23 @@ struct GoodsLine {
   Amount value;
 };
 
-// A transit declaration, with the amounts already computed from the tariff tables (so that the
-// journal records them and a replay never depends on which tariff file is loaded).
+// How a declaration's amounts (duties per country, amount concerned per reference) were set.
+// DO NOT CHANGE the numbers: stored and sent.
+enum class DeclaredAmounts : uint8_t {
+  // Set by the caller and taken as they are: an in-process caller (the simulator), or an
+  // operator on a server whose business time comes from requests (simulations, replays).
+  given = 0,
+  // The sender's figures, at most a check: the ledger computes the amounts from its reference
+  // data in force on the step's date and refuses the declaration (amount_mismatch) where a
+  // figure the sender gave (not zero) differs. What a client over the wire sends.
+  expected = 1,
+  // Computed by the ledger from reference data version `reference_version`: how a computed
+  // declaration is journaled, so that a replay never depends on the reference data.
+  computed = 2,
+};
+
+// A transit declaration: goods, itinerary, guarantee references, and the amounts to be covered
+// (computed by the ledger unless given by a trusted caller; journaled as computed).
 struct Declaration {
   Mrn mrn;
   PartyId principal{};
@@ -160,6 +175,8 @@ struct Declaration {
   uint64_t time_limit_ns = 0;  // Presentation at destination due by then.
   uint8_t references_count = 0;
   std::array<GuaranteeReference, guarantee_references_max> references{};
+  DeclaredAmounts amounts = DeclaredAmounts::given;
+  uint32_t reference_version = 0;  // computed: the version used; otherwise 0.
 };
 
 // One step of a movement's history. DO NOT CHANGE the numbers.

@@ -149,6 +149,8 @@ void put(ByteWriter& w, const Declaration& d) {
     w.u8(d.references[i].access_code_valid ? 1 : 0);
     w.u8(d.references[i].leg);
   }
+  w.u8(static_cast<uint8_t>(d.amounts));
+  w.u32(d.reference_version);
 }
 bool get(ByteReader& r, Declaration* d) {
   bool ok = get(r, &d->mrn);
@@ -175,6 +177,11 @@ bool get(ByteReader& r, Declaration* d) {
     ref.access_code_valid = valid == 1;
     ref.leg = r.u8();
   }
+  const uint8_t amounts = r.u8();
+  d->amounts = static_cast<DeclaredAmounts>(amounts);
+  d->reference_version = r.u32();
+  ok = ok && amounts <= static_cast<uint8_t>(DeclaredAmounts::computed) &&
+       (d->amounts == DeclaredAmounts::computed) == (d->reference_version != 0);
   return ok && r.ok();
 }
 

@@ -13,6 +13,7 @@
 
 #include "api/keys.h"
 #include "api/server.h"
+#include "ledger/transit/reference_data.h"
 #include "tests/api/server_fixture.h"
 
 namespace kervan {
@@ -248,17 +249,35 @@ TEST(CommandLineClient, DeclaresWithAnAccessCodeAndQueries) {
   const std::string grn(make_grn(26, Country::of("KZ"), "CLI000000002").text());
   const std::string mrn(make_mrn(26, Country::of("KZ"), "CLI000000001").text());
   ASSERT_EQ(as(provider_key, {"transit", "register-guarantee", "20", grn, "30", "100000.00", "EUR",
-                              "100", "2026-01-01", "2026-12-31", "ab12"})
+                              "100", "2026-01-01", "2099-12-31", "ab12"})
                 .status,
             0);
+  // The operator loads the reference data the server computes amounts with (checked by the
+  // client first: a bad file is refused with its line and field, and nothing is sent).
+  const std::string reference = folder.path() + "/carec.toml";
+  std::ofstream(reference) << embedded_carec_toml();
+  const std::string bad_reference = folder.path() + "/bad.toml";
+  std::ofstream(bad_reference) << "format_version = 2\n";
+  ClientRun r = as(operator_key, {"transit", "load-reference", "1", bad_reference});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("bad.toml:1:"), std::string::npos) << r.err;
+  r = as(principal_key, {"transit", "declare", "30", mrn, "KZ,KG", "870323:25000.00:EUR",
+                         grn + ":AB12"});
+  EXPECT_EQ(r.out.rfind("{\"step\":\"declare\",\"result\":\"amount_not_computable\"", 0), 0u)
+      << r.out;  // No reference data in force yet.
+  r = as(operator_key, {"transit", "load-reference", "1", reference});
+  ASSERT_EQ(r.out, "{\"step\":\"load-reference\",\"result\":\"ok\"}\n") << r.err;
   // One car (8703.23: duty, excise and VAT by each country's tariff) and one unclassified item
   // (EUR 10,000 by default), KZ -> KG: the regional amount is the higher country's total.
-  ClientRun r = as(principal_key, {"transit", "declare", "30", mrn, "KZ,KG",
-                                   "870323:25000.00:EUR,0:900.00:USD", grn + ":AB12", "--date",
-                                   "2026-11-22"});
+  r = as(principal_key, {"transit", "declare", "30", mrn, "KZ,KG",
+                         "870323:25000.00:EUR,0:900.00:USD", grn + ":AB12", "--date",
+                         "2026-11-22"});
+  EXPECT_EQ(r.status, 2);  // The server's date, not the sender's.
+  r = as(principal_key, {"transit", "declare", "30", mrn, "KZ,KG",
+                         "870323:25000.00:EUR,0:900.00:USD", grn + ":AB12"});
   ASSERT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_EQ(r.out.rfind("{\"step\":\"declare\",\"result\":\"ok\",\"mrn\":\"" + mrn +
-                            "\",\"covered_0\":\"",
+                            "\",\"reference_version\":1,\"covered_0\":\"",
                         0),
             0u)
       << r.out;

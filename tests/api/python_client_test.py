@@ -111,6 +111,10 @@ def amount_bytes(minor: int, numeric: int = 978) -> bytes:
     return minor.to_bytes(16, "little", signed=True) + u16(numeric)
 
 
+# The largest payload (command, query, access codes) a request's transit body carries.
+REQUEST_PAYLOAD_MAX = kc.TRANSIT_BODY_BYTES_MAX - kc.TRANSIT_BODY_PREFIX_BYTES
+
+
 def transit_body(payload: bytes, codes: bytes = b"", as_of_ns: int = 0, pad: bytes = b"",
                  length=None, codes_length=None) -> bytes:
     """A transit body with each field settable on its own: the lengths default to the parts',
@@ -144,6 +148,7 @@ def movement_parts() -> dict:
                   + u32(0) + amount_bytes(90_000, USD)),
         "time_limit": u64(T0 + 9),
         "references": u8(1) + text_bytes(GRN_1) + amount_bytes(1_835_000) + u8(1) + u8(255),
+        "amounts": u8(2) + u32(1),
         "state": u8(8),
         "times": u64(T0) + u64(T0 + 1) + u64(0),
         "counts": u8(1) + u16(0) + u8(2),
@@ -160,7 +165,7 @@ MOVEMENT_1 = kt.Movement(
            kt.GoodsLine(0, kt.Amount(90_000, "USD"))),
     time_limit_ns=T0 + 9,
     references=(kt.GuaranteeReference(GRN_1, kt.Amount(1_835_000, "EUR"), True, 255),),
-    state="claimed", declared_ns=T0, released_ns=T0 + 1, arrived_ns=0, crossings=1,
+    amounts="computed", reference_version=1, state="claimed", declared_ns=T0, released_ns=T0 + 1, arrived_ns=0, crossings=1,
     discharged_references=0, duties_released=2, claim_country="KZ",
     claimed=kt.Amount(125_000, "EUR"), drawn=kt.Amount(125_000, "EUR"), paid_references=1,
     claimed_ns=T0 + 4,
@@ -420,10 +425,10 @@ TRANSIT_REQUEST_CASES = [
     ("query, count 0", "transit_query", 0, transit_body(QUERY_1), "count_mismatch"),
     ("query, count 2", "transit_query", 2, transit_body(QUERY_1), "count_too_large"),
     ("query, count 0, no body", "transit_query", 0, b"", "count_mismatch"),
-    ("query, body of 16 KiB + 16", "transit_query", 1,
-     transit_body(b"\x01" + bytes(16 * 1024 - 1)), "ok"),
-    ("query, body of 16 KiB + 24", "transit_query", 1, transit_body(b"\x01" + bytes(16 * 1024)),
-     "count_mismatch"),
+    ("query, body of 513 KiB + 16", "transit_query", 1,
+     transit_body(b"\x01" + bytes(REQUEST_PAYLOAD_MAX - 1)), "ok"),
+    ("query, body of 513 KiB + 24", "transit_query", 1,
+     transit_body(b"\x01" + bytes(REQUEST_PAYLOAD_MAX)), "count_mismatch"),
     ("command", "transit_command", 1, transit_body(b"\xee" * 5), "ok"),
     ("command, access codes", "transit_command", 1, transit_body(b"\xee" * 5, CODES_2), "ok"),
     ("command, as_of_ns", "transit_command", 1, transit_body(b"\xee" * 5, as_of_ns=7), "ok"),
@@ -486,7 +491,7 @@ class TransitFramingTest(unittest.TestCase):
             with self.subTest(name):
                 frame = reply_frame("transit_query", 9, count, body, status)
                 self.assertEqual(status_of(frame), expected)
-        # A request's limit is not an answer's: 16 KiB + 24 is a valid answer.
+        # An answer has a limit of its own (256 KiB and the prefix): 16 KiB + 24 is valid.
         self.assertEqual(status_of(reply_frame("transit_query", 9, 1,
                                                transit_body(b"\1" + bytes(16 * 1024)))), "ok")
 
@@ -503,9 +508,10 @@ class TransitFramingTest(unittest.TestCase):
         self.assertEqual(len(body), 32)  # 16 + 5 + 7 = 28, padded.
         self.assertEqual(kc.transit_body_parts(body), (b"\xee" * 5, CODES_2, 7))
         self.assertEqual(kc.encode_transit_body(QUERY_1), transit_body(QUERY_1))
-        self.assertEqual(len(kc.encode_transit_body(b"\1" * 16 * 1024)), 16 * 1024 + 16)
-        for payload, codes in ((b"", b""), (b"\1" * (16 * 1024 + 1), b""),
-                               (b"\1" * 16 * 1024, b"\0")):
+        self.assertEqual(len(kc.encode_transit_body(b"\1" * REQUEST_PAYLOAD_MAX)),
+                         REQUEST_PAYLOAD_MAX + 16)
+        for payload, codes in ((b"", b""), (b"\1" * (REQUEST_PAYLOAD_MAX + 1), b""),
+                               (b"\1" * REQUEST_PAYLOAD_MAX, b"\0")):
             with self.assertRaises(ValueError):
                 kc.encode_transit_body(payload, 0, codes)
         self.assertEqual(len(kc.encode_transit_body(b"\1" * 200_000, 0, b"",
@@ -696,6 +702,10 @@ class TransitCopiesMatchTheSourcesTest(unittest.TestCase):
                     numbers = {n: e for n, e in numbers.items() if n <= largest[0]}
                 self.assertEqual({n: names[e] for n, e in numbers.items()}, copy,
                                  f"update {enum} in api/python/kervan_transit.py")
+
+    def test_declared_amounts(self):
+        self.assertEqual(parse_enum("ledger/transit/transit_types.h", "DeclaredAmounts"),
+                         kt.DECLARED_AMOUNTS, "update DECLARED_AMOUNTS in kervan_transit.py")
 
     def test_limits(self):
         types = "ledger/transit/transit_types.h"
@@ -931,6 +941,9 @@ class AnswerDecodingTest(unittest.TestCase):
              u8(1) + text_bytes(GRN_1) + amount_bytes(1) + u8(2) + u8(255)),
             ("GRN check digit", "references",
              u8(1) + text_bytes("26KZ0000000000016") + amount_bytes(1) + u8(1) + u8(255)),
+            ("declared amounts 3", "amounts", u8(3) + u32(0)),
+            ("computed without a reference version", "amounts", u8(2) + u32(0)),
+            ("given with a reference version", "amounts", u8(0) + u32(4)),
             ("claim country 0x4b00", "claim", u16(0x4B00) + amount_bytes(0) + amount_bytes(0)),
             ("claimed without a currency", "claim",
              country_bytes("KZ") + amount_bytes(5, 0) + amount_bytes(0)),
@@ -1575,6 +1588,7 @@ def cli_view(answer: "kt.Answer") -> dict:
             if at_ns:
                 view[name] = kt.format_time_ns(at_ns)
         view["time_limit"] = kt.format_time_ns(v.time_limit_ns)
+        view["reference_version"] = v.reference_version
         if v.claimed_ns:
             view.update(claim_country=v.claim_country, claimed=str(v.claimed),
                         drawn=str(v.drawn))
@@ -1664,8 +1678,11 @@ class EndToEndTransitTest(EndToEndBase):
         declared = {}
 
         def declare(principal, mrn, goods, reference):
-            declared[mrn] = self.step("declare", principal, mrn, "KZ,KG", goods, reference,
-                                      "--date", "2026-11-22")
+            declared[mrn] = self.step("declare", principal, mrn, "KZ,KG", goods, reference)
+
+        # The server computes every amount to be covered, from the reference data it is given.
+        self.step("load-reference", "1", os.path.join(ROOT, "ledger", "transit", "data",
+                                                       "carec.toml"))
 
         declare("30", M1, "870323:25000.00:EUR,0:900.00:USD", G1 + ":ab12")
         for step in (("release", "10", M1), ("cross", "11", M1, "KG"), ("incident", "11", M1),

@@ -3,12 +3,15 @@
 // make only on what is its own.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 
 #include "api/client.h"
 #include "api/server.h"
 #include "core/password_hash.h"
+#include "ledger/transit/covered_amount.h"
+#include "ledger/transit/reference_data.h"
 #include "tests/api/server_fixture.h"
 
 namespace kervan {
@@ -21,6 +24,33 @@ constexpr PartyId operator_party{1}, customs_kz{10}, customs_tr{14}, provider{20
 
 Client client_for(const Server& server, const ServerOptions& options, const KeyPair& keys) {
   return Client(server.endpoint(), {options.server_keys.public_z85, keys});
+}
+
+// What compute_covered_amount gives for a movement's goods and itinerary with the shipped
+// reference data, on the day it was declared: the regional amount, and the departure's duties.
+struct ExpectedCover {
+  Amount amount;
+  Amount duty_departure;
+};
+ExpectedCover expected_cover(const Declaration& d) {
+  ReferenceData data;
+  LoadError error;
+  EXPECT_EQ(load_default_reference_data(&data, &error), LoadErrorCode::ok);
+  std::vector<GoodsItem> items;
+  for (size_t i = 0; i < d.goods_count; ++i) {
+    items.push_back(GoodsItem{.hs6 = d.goods[i].hs6, .customs_value = d.goods[i].value});
+  }
+  CoveredAmount covered;
+  const CoverRequest request{.items = items,
+                             .itinerary = {d.itinerary.data(), d.itinerary_count},
+                             .declared_on = date_of_ns(static_cast<uint64_t>(
+                                 std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count())),
+                             .guarantee_currency = Currency::eur,
+                             .rule = SchemeRule::regional};
+  EXPECT_EQ(compute_covered_amount(request, data.tariffs, data.rates, &covered), CoverError::ok);
+  return {covered.amounts[0], covered.countries[0].guarantee.total};
 }
 
 class ServerTransitQueries : public ::testing::Test {
@@ -58,6 +88,16 @@ class ServerTransitQueries : public ::testing::Test {
     ASSERT_EQ(hash_access_code("AB12", &s.access_codes[0]), PasswordHashError::ok);
     Client p = as(provider);
     ASSERT_EQ(step(p, g), TransitResult::ok);
+    // The operator loads the shipped reference data, in force from today.
+    TransitCommand reference{.operation = TransitOperation::load_reference_data,
+                             .actor = operator_party};
+    reference.reference_text = embedded_carec_toml();
+    reference.date = date_of_ns(static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::system_clock::now().time_since_epoch())
+            .count()));
+    Client op = as(operator_party);
+    ASSERT_EQ(step(op, reference), TransitResult::ok);
   }
 
   Client as(PartyId party) {
@@ -85,15 +125,12 @@ class ServerTransitQueries : public ::testing::Test {
     d.itinerary_count = 2;
     d.itinerary[0] = Country::of("KZ");
     d.itinerary[1] = Country::of("UZ");
-    d.duties[0] = Amount::from_minor(4'000'00, Currency::eur);
-    d.duties[1] = Amount::from_minor(3'000'00, Currency::eur);
+    d.amounts = DeclaredAmounts::expected;  // The server computes them.
     d.goods_count = 1;
     d.goods[0] = GoodsLine{.hs6 = 870323, .value = Amount::from_minor(30'000'00, Currency::eur)};
     d.time_limit_ns = uint64_t{4'000'000'000} * 1'000'000'000;  // 2096.
     d.references_count = 1;
-    d.references[0] = GuaranteeReference{.grn = grn,
-                                         .amount_concerned =
-                                             Amount::from_minor(4'000'00, Currency::eur),
+    d.references[0] = GuaranteeReference{.grn = grn, .amount_concerned = Amount(),
                                          .access_code_valid = claimed_valid};
     return c;
   }
@@ -152,6 +189,13 @@ TEST_F(ServerTransitQueries, EachPartyQueriesOnlyWhatIsItsOwnAndReadsItsOwnWrite
   ASSERT_EQ(a.result, QueryResult::ok);
   EXPECT_EQ(a.movement.state, MovementState::released);
   EXPECT_EQ(a.movement.history_count, 2);
+  // The amounts are the server's, from the reference data it was given, on its own date.
+  EXPECT_EQ(a.movement.declaration.reference_version, 1u);
+  const Amount covered = a.movement.declaration.references[0].amount_concerned;
+  const Amount duty_kz = a.movement.declaration.duties[0];
+  const ExpectedCover expected = expected_cover(a.movement.declaration);
+  EXPECT_EQ(covered, expected.amount);
+  EXPECT_EQ(duty_kz, expected.duty_departure);
   Client turkey = as(customs_tr);
   EXPECT_EQ(turkey.transit_query(movement, &a, timeout_ms), ProtocolStatus::forbidden);
   Client provider_client = as(provider);
@@ -159,16 +203,16 @@ TEST_F(ServerTransitQueries, EachPartyQueriesOnlyWhatIsItsOwnAndReadsItsOwnWrite
                                           timeout_ms),
             ProtocolStatus::ok);
   ASSERT_EQ(a.exposure.size(), 1u);
-  EXPECT_EQ(a.exposure[0].reserved, Amount::from_minor(4'000'00, Currency::eur));
+  EXPECT_EQ(a.exposure[0].reserved, covered);
   ASSERT_EQ(provider_client.transit_query({.kind = QueryKind::guarantee, .grn = grn}, &a,
                                           timeout_ms),
             ProtocolStatus::ok);
-  EXPECT_EQ(a.balance.available, Amount::from_minor(46'000'00, Currency::eur));
+  EXPECT_EQ(a.balance.available.minor(), 50'000'00 - covered.minor());
   const TransitQuery duties_kz{
       .kind = QueryKind::duty_statement, .country = Country::of("KZ"), .currency = Currency::eur};
   Client customs = as(customs_kz);
   ASSERT_EQ(customs.transit_query(duties_kz, &a, timeout_ms), ProtocolStatus::ok);
-  EXPECT_EQ(a.duties.suspended_now, Amount::from_minor(4'000'00, Currency::eur));
+  EXPECT_EQ(a.duties.suspended_now, duty_kz);
   EXPECT_EQ(principal_client.transit_query(duties_kz, &a, timeout_ms), ProtocolStatus::forbidden);
   server->stop();
   EXPECT_EQ(server->counters().rejected_forbidden, 2u);

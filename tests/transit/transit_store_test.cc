@@ -9,7 +9,9 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/bytes.h"
 #include "ledger/invariants.h"
+#include "ledger/journal.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/transit_values.h"
 
@@ -123,7 +125,7 @@ std::vector<TransitCommand> every_kind_of_command() {
 
 TEST(TransitCommand, EveryKindRoundTripsByteForByte) {
   for (const TransitCommand& command : every_kind_of_command()) {
-    std::array<uint8_t, journal_command_bytes_max> first{}, second{};
+    std::vector<uint8_t> first(journal_command_bytes_max), second(journal_command_bytes_max);
     const size_t size = encode_transit_command(command, first);
     ASSERT_GE(size, 9u) << int(command.operation);  // Operation and actor at least.
     TransitCommand decoded;
@@ -138,26 +140,26 @@ TEST(TransitCommand, EveryKindRoundTripsByteForByte) {
 
 TEST(TransitCommand, EveryTruncationAndBadEnumIsRefused) {
   for (const TransitCommand& command : every_kind_of_command()) {
-    std::array<uint8_t, journal_command_bytes_max> bytes{};
+    std::vector<uint8_t> bytes(journal_command_bytes_max);
     const size_t size = encode_transit_command(command, bytes);
     TransitCommand decoded;
     for (size_t cut = 0; cut < size; ++cut) {
       EXPECT_FALSE(decode_transit_command(std::span(bytes).first(cut), &decoded))
           << int(command.operation) << " cut at " << cut;
     }
-    std::array<uint8_t, journal_command_bytes_max> longer = bytes;
+    std::vector<uint8_t> longer = bytes;
     EXPECT_FALSE(decode_transit_command(std::span(longer).first(size + 1), &decoded));
   }
-  std::array<uint8_t, journal_command_bytes_max> bytes{};
+  std::vector<uint8_t> bytes(journal_command_bytes_max);
   const TransitCommand party = party_command(provider, PartyRole::provider, "KZ");
   const size_t size = encode_transit_command(party, bytes);
   for (uint8_t bad_operation : {uint8_t{0}, uint8_t{transit_operation_max + 1}, uint8_t{255}}) {
-    std::array<uint8_t, journal_command_bytes_max> copy = bytes;
+    std::vector<uint8_t> copy = bytes;
     copy[0] = bad_operation;
     TransitCommand decoded;
     EXPECT_FALSE(decode_transit_command(std::span(copy).first(size), &decoded));
   }
-  std::array<uint8_t, journal_command_bytes_max> bad_role = bytes;
+  std::vector<uint8_t> bad_role = bytes;
   bad_role[17] = 9;  // operation (1) + actor (8) + party id (8), then the role.
   TransitCommand decoded;
   EXPECT_FALSE(decode_transit_command(std::span(bad_role).first(size), &decoded));
@@ -233,6 +235,39 @@ TEST(TransitStore, AReopenedStoreReplaysToTheSameState) {
   store.reset();
   std::unique_ptr<TransitStore> mismatched;
   EXPECT_EQ(TransitStore::open(other, &mismatched).code(), StoreError::configuration_mismatch);
+}
+
+// A store written before the registry and server-computed amounts (configuration format 2)
+// would not replay to the state it had: it is refused with a message that says so, not served
+// as an empty or different ledger.
+TEST(TransitStore, AStoreOfAnEarlierFormatIsRefusedNotReplayed) {
+  TempDir folder;
+  const TransitStoreOptions options{
+      .path = folder.store(),
+      .config = TransitConfig{.parties_max = 8, .guarantees_max = 8, .movements_max = 16,
+                              .hash_seed = 5},
+      .journal_map_bytes_max = uint64_t{1} << 30,
+      .journal_ring_bytes = size_t{4} << 20,
+      .log = [](std::string_view) {}};
+  {
+    std::unique_ptr<Journal> journal;
+    std::filesystem::create_directories(options.path);
+    ASSERT_TRUE(Journal::open({.path = options.path + "/journal",
+                               .map_bytes_max = options.journal_map_bytes_max,
+                               .ring_bytes = options.journal_ring_bytes},
+                              &journal)
+                    .ok());
+    std::vector<uint8_t> version_2(32, 0);  // As format 2 wrote it: version, then capacities.
+    const uint32_t fields[] = {2, 8, 8, 16, options.config.currencies_max, 978, 0, 0};
+    for (size_t i = 0; i < std::size(fields); ++i) store_u32_le(&version_2[4 * i], fields[i]);
+    std::vector<uint8_t> stored;
+    ASSERT_TRUE(journal->configuration(version_2, &stored).ok());
+  }
+  std::unique_ptr<TransitStore> store;
+  const StoreStatus status = TransitStore::open(options, &store);
+  EXPECT_EQ(status.code(), StoreError::configuration_mismatch);
+  EXPECT_NE(status.to_string().find("has format 2"), std::string::npos) << status.to_string();
+  EXPECT_EQ(store, nullptr);
 }
 
 }  // namespace
