@@ -22,6 +22,8 @@ TransitResult ReferenceVersions::add(uint64_t now_ns, Date today, std::string_vi
       digest_of({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
   version->effective_from = effective_from;
   version->loaded_ns = now_ns;
+  version->calculator = std::make_unique<CoverCalculator>(version->data.tariffs,
+                                                          version->data.rates);
   versions_.push_back(std::move(version));
   KERVAN_ASSERT(in_force(effective_from) == versions_.back().get());
   return TransitResult::ok;

@@ -19,6 +19,7 @@
 
 #include "core/digest.h"
 #include "core/time.h"
+#include "ledger/transit/covered_amount.h"
 #include "ledger/transit/reference_data.h"
 #include "ledger/transit/transit_results.h"
 
@@ -33,6 +34,9 @@ struct ReferenceVersion {
   Date effective_from;
   uint64_t loaded_ns = 0;
   ReferenceData data;
+  // Computes with `data`, remembering its lookups between declarations (results identical to
+  // compute_covered_amount's: covered_amount.h). Lookups are not state: mutable.
+  mutable std::unique_ptr<CoverCalculator> calculator;
 };
 
 class ReferenceVersions {

@@ -77,14 +77,14 @@ TransitResult TransitLedger::compute_declaration(uint64_t now_ns, Declaration* d
   const bool tir = first != nullptr && first->spec.type == GuaranteeType::tir_chain;
   const std::span<const Country> itinerary(d->itinerary.data(), d->itinerary_count);
   CoveredAmount covered;
-  const CoverError error = compute_covered_amount(
+  const CoverError error = version->calculator->compute(
       CoverRequest{.items = std::span(items).first(d->goods_count),
                    .itinerary = itinerary,
                    .declared_on = today,
                    .guarantee_currency = currency,
                    .rule = national ? SchemeRule::national
                                     : (tir ? SchemeRule::tir_like : SchemeRule::regional)},
-      version->data.tariffs, version->data.rates, &covered);
+      &covered);
   if (error != CoverError::ok) return result_of(error);
   Declaration computed;
   const bool built = build_declaration(
