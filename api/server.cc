@@ -23,6 +23,7 @@
 #include "core/bytes.h"
 #include "ledger/record_coding.h"
 #include "ledger/transit/read_access.h"
+#include "ledger/transit/reference_data.h"
 #include "ledger/transit/transit_command.h"
 
 namespace kervan {
@@ -169,6 +170,23 @@ struct Server::State {
   };
   RefusalLog forbidden_log;
   RefusalLog unauthenticated_log;
+  RefusalLog reference_log;
+
+  // Logs where refused reference data is wrong (the reply carries only the result): the
+  // loader's own message, file line and field.
+  void log_reference_error(const TransitCommand& command) {
+    ReferenceData data;
+    LoadError error;
+    uint64_t skipped = 0;
+    if (load_reference_data_text(command.reference_text, "reference data", &data, &error) ==
+            LoadErrorCode::ok ||
+        !reference_log.allow(&skipped)) {
+      return;
+    }
+    log("event=refused status=reference_data_invalid party=" +
+        std::to_string(static_cast<uint64_t>(command.actor)) + " error=\"" + error.to_string() +
+        "\" not_logged_since_last=" + std::to_string(skipped));
+  }
 
   // Counts, logs and answers a request its party may not make.
   void refuse_forbidden(zmq::message_t& routing, const FrameHeader& h, const Party* party,
@@ -910,6 +928,7 @@ void Server::State::apply_transit(zmq::message_t& routing, const FrameHeader& h,
   }
   count(events);
   if (result != TransitResult::ok && result != TransitResult::exists) count(transit_refused);
+  if (result == TransitResult::reference_data_invalid) log_reference_error(command);
   const std::array<uint8_t, 8> results = {static_cast<uint8_t>(result)};
   pending_transit.push_back(PendingReply{
       .sequence = sequence,
