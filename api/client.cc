@@ -182,14 +182,14 @@ ProtocolStatus Client::lookup_transfers(std::span<const u128> ids, std::vector<T
 ProtocolStatus Client::transit(const TransitCommand& command, TransitResult* result,
                                int timeout_ms, uint64_t as_of_ns,
                                std::span<const std::string_view> access_codes) {
-  std::vector<uint8_t> coded(journal_command_bytes_max);
-  const size_t size = encode_transit_command(command, coded);
+  coded_.resize(journal_command_bytes_max);  // Allocated once: a command is at most this.
+  const size_t size = encode_transit_command(command, coded_);
   KERVAN_ASSERT(size != 0);
   std::array<uint8_t, 1 + access_codes_max_per_request * (1 + access_code_bytes_max)> codes{};
   const size_t codes_size = access_codes.empty() ? 0 : encode_access_codes(access_codes, codes);
   KERVAN_ASSERT(access_codes.empty() || codes_size != 0);
-  std::vector<uint8_t> body(transit_body_bytes_max);
-  body.resize(encode_transit_body(std::span(coded).first(size), as_of_ns, body,
+  std::vector<uint8_t> body(transit_body_bytes(size, codes_size));
+  body.resize(encode_transit_body(std::span(coded_).first(size), as_of_ns, body,
                                   transit_body_bytes_max, std::span(codes).first(codes_size)));
   const uint64_t id = send(Operation::transit_command, 1, body);
   const std::optional<Reply> reply = await(id, timeout_ms);
@@ -205,7 +205,7 @@ ProtocolStatus Client::transit_query(const TransitQuery& query, TransitAnswer* a
   std::array<uint8_t, 256> coded{};
   const size_t size = encode_transit_query(query, coded);
   KERVAN_ASSERT(size != 0);
-  std::vector<uint8_t> body(transit_body_bytes_max);
+  std::vector<uint8_t> body(transit_body_bytes(size, 0));
   body.resize(encode_transit_body(std::span(coded).first(size), 0, body));
   const uint64_t id = send(Operation::transit_query, 1, body);
   const std::optional<Reply> reply = await(id, timeout_ms);

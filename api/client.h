@@ -85,6 +85,7 @@ class Client {
   uint64_t next_id_ = 1;
   std::map<uint64_t, std::vector<uint8_t>> in_flight_;  // Request bytes, until replied.
   std::map<uint64_t, Reply> early_;                     // Replies received while awaiting another.
+  std::vector<uint8_t> coded_;                          // A transit command's coding.
 };
 
 }  // namespace kervan

@@ -328,7 +328,7 @@ size_t encode_transit_body(std::span<const uint8_t> payload, uint64_t as_of_ns,
                            std::span<uint8_t> out, size_t bytes_max,
                            std::span<const uint8_t> access_codes) {
   const size_t used = transit_body_prefix_bytes + payload.size() + access_codes.size();
-  const size_t size = (used + 7) / 8 * 8;
+  const size_t size = transit_body_bytes(payload.size(), access_codes.size());
   if (payload.empty() || size > bytes_max || size > out.size()) return 0;
   store_u32_le(out.data(), static_cast<uint32_t>(payload.size()));
   store_u32_le(out.data() + 4, static_cast<uint32_t>(access_codes.size()));

@@ -109,6 +109,10 @@ size_t encode_transit_body(std::span<const uint8_t> payload, uint64_t as_of_ns,
                            std::span<const uint8_t> access_codes = {});
 // The payload (command, query or answer), the access codes and the as_of_ns within a decoded
 // transit body.
+// The size of the body encode_transit_body writes for a payload and access codes of these sizes.
+constexpr size_t transit_body_bytes(size_t payload_bytes, size_t access_codes_bytes) {
+  return (transit_body_prefix_bytes + payload_bytes + access_codes_bytes + 7) / 8 * 8;
+}
 std::span<const uint8_t> transit_command_of(std::span<const uint8_t> body);
 std::span<const uint8_t> transit_access_codes_of(std::span<const uint8_t> body);
 uint64_t transit_as_of_of(std::span<const uint8_t> body);

@@ -66,7 +66,7 @@ class ServerPort final : public LedgerPort {
     coded_.resize(journal_command_bytes_max);
     const size_t size = encode_transit_command(command, coded_);
     KERVAN_ASSERT(size != 0);
-    body_.resize(transit_body_bytes_max);
+    body_.resize(transit_body_bytes(size, 0));
     body_.resize(encode_transit_body(std::span(coded_).first(size), now_ns, body_));
     while (client_->in_flight() >= options_.window && failure_.empty()) receive_one();
     client_->send(Operation::transit_command, 1, body_);

@@ -44,14 +44,14 @@ void BM_MovementLifeCycle(benchmark::State& state) {
         .ledger_accounts_max = movements + guarantees + 256,
         .ledger_transfers_max = 2 * movements + 4 * guarantees});
     uint64_t now = static_cast<uint64_t>(Date::from_civil(2026, 3, 2)->days_since_epoch()) * day_ns;
-    for (const Party& p : {Party{provider, PartyRole::provider, Country::of("KZ")},
+    for (const Party& p : {Party{operator_party, PartyRole::operator_, Country()},
+                           Party{provider, PartyRole::provider, Country::of("KZ")},
                            Party{principal, PartyRole::principal, Country::of("CN")},
                            Party{customs_kz, PartyRole::customs, Country::of("KZ")},
                            Party{customs_kg, PartyRole::customs, Country::of("KG")},
-                           Party{customs_uz, PartyRole::customs, Country::of("UZ")},
-                           Party{operator_party, PartyRole::operator_, Country()}}) {
-      const PartyId actor = p.id == provider ? p.id : operator_party;  // The bootstrap first.
-      KERVAN_ASSERT(ledger->register_party(now, actor, p) == TransitResult::ok);
+                           Party{customs_uz, PartyRole::customs, Country::of("UZ")}}) {
+      // The operator first: it registers itself (the bootstrap), then the others.
+      KERVAN_ASSERT(ledger->register_party(now, operator_party, p) == TransitResult::ok);
     }
     std::vector<Grn> grns;
     for (uint32_t g = 0; g < guarantees; ++g) {
