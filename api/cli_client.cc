@@ -25,7 +25,7 @@ constexpr std::array<std::string_view, server_counters_count> counter_names{
     "requests",         "events",           "replies",
     "rejected_malformed", "rejected_busy",  "replies_undeliverable",
     "batches_durable",  "commit_latency_us_max", "rejected_unauthenticated",
-    "rejected_forbidden", "rejected_revoked", "transit_refused"};
+    "rejected_forbidden", "rejected_revoked", "transit_refused", "transit_events"};
 
 void print_usage(std::FILE* err) {
   std::fprintf(err,

@@ -79,7 +79,8 @@ std::optional<Reply> Client::receive(int timeout_ms) {
   // A busy or shutting-down reply did nothing: keep the request to send again.
   const bool retry = reply.header.status == ProtocolStatus::busy ||
                      reply.header.status == ProtocolStatus::shutting_down;
-  if (!retry) in_flight_.erase(reply.header.request_id);
+  // A published event's request_id is its own number, not a request's.
+  if (!retry && !is_feed(reply.header.operation)) in_flight_.erase(reply.header.request_id);
   return reply;
 }
 

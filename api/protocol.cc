@@ -53,12 +53,13 @@ uint64_t rule_body_bytes(const BodyRule& rule, uint32_t count) {
 }
 
 BodyRule request_rule(Operation operation) {
-  if (operation == Operation::transit_command || operation == Operation::transit_query) {
+  if (operation == Operation::transit_command || operation == Operation::transit_query ||
+      operation == Operation::transit_subscribe) {
     return {.count_max = 1,
             .count_zero_ok = false,
             .transit_body = true,
             .transit_bytes_max = transit_body_bytes_max,
-            .as_of_reserved = operation == Operation::transit_query};
+            .as_of_reserved = operation != Operation::transit_command};
   }
   const uint32_t count_max = request_count_max(operation);
   return {.record_bytes = request_record_bytes(operation),
@@ -68,12 +69,19 @@ BodyRule request_rule(Operation operation) {
 
 BodyRule reply_rule(Operation operation, ProtocolStatus status) {
   if (status != ProtocolStatus::ok) return {};  // No effect, no body.
-  if (operation == Operation::transit_query) {
+  if (operation == Operation::transit_query || operation == Operation::transit_subscribe) {
     return {.count_max = 1,
             .count_zero_ok = false,
             .transit_body = true,
             .transit_bytes_max = transit_answer_body_bytes_max,
             .as_of_reserved = true};
+  }
+  if (operation == Operation::transit_event) {  // A step's business time in as_of_ns.
+    return {.count_max = 1,
+            .count_zero_ok = false,
+            .transit_body = true,
+            .transit_bytes_max = transit_body_bytes_max,
+            .as_of_reserved = false};
   }
   const bool create = operation == Operation::create_accounts ||
                       operation == Operation::create_transfers ||
@@ -247,6 +255,8 @@ size_t request_record_bytes(Operation operation) {
     case Operation::feed_transfers:
     case Operation::transit_command:  // Variable: see transit_command_of().
     case Operation::transit_query:
+    case Operation::transit_subscribe:
+    case Operation::transit_event:
       return 0;
     case Operation::create_accounts:
       return account_bytes;
@@ -267,6 +277,7 @@ uint32_t request_count_max(Operation operation) {
     case Operation::stats:
     case Operation::feed_accounts:
     case Operation::feed_transfers:
+    case Operation::transit_event:
       return 0;
     case Operation::create_accounts:
     case Operation::create_transfers:
@@ -276,6 +287,7 @@ uint32_t request_count_max(Operation operation) {
     case Operation::get_account_transfers:
     case Operation::transit_command:
     case Operation::transit_query:
+    case Operation::transit_subscribe:
       return 1;
   }
   KERVAN_UNREACHABLE();
@@ -285,6 +297,8 @@ size_t reply_body_bytes(Operation operation, uint32_t count) {
   switch (operation) {
     case Operation::ping:
     case Operation::transit_query:  // Variable: one framed answer (transit_command_of()).
+    case Operation::transit_subscribe:
+    case Operation::transit_event:
       return 0;
     case Operation::create_accounts:
     case Operation::create_transfers:
@@ -317,6 +331,8 @@ uint32_t reply_count_max(Operation operation) {
       return batch_events_max;
     case Operation::transit_command:
     case Operation::transit_query:
+    case Operation::transit_subscribe:
+    case Operation::transit_event:
       return 1;
     case Operation::stats:
       return stats_counters_max;

@@ -50,7 +50,9 @@ static_assert(frame_header_bytes + uint64_t{stats_counters_max} * stats_counter_
   X(feed_accounts, 8)         \
   X(feed_transfers, 9)        \
   X(transit_command, 10)      \
-  X(transit_query, 11)
+  X(transit_query, 11)        \
+  X(transit_subscribe, 12)    \
+  X(transit_event, 13)
 
 // DO NOT CHANGE the numbers: sent on the wire (the status field of a reply). Append only.
 // Statuses 1 to 14 are a decoder's; 15 to 19 are the server's alone.
@@ -83,7 +85,7 @@ enum class Operation : uint16_t { KERVAN_OPERATIONS(KERVAN_ENUM_VALUE) };
 enum class ProtocolStatus : uint16_t { KERVAN_PROTOCOL_STATUSES(KERVAN_ENUM_VALUE) };
 #undef KERVAN_ENUM_VALUE
 
-inline constexpr uint16_t operation_max = 11;
+inline constexpr uint16_t operation_max = 13;
 // Feed operations are published, never requested: a request naming one is unknown_operation.
 // transit_command (10): count 1; the body is a u32 length L, a u32 length A, a u64 as_of_ns,
 // L bytes of one transit command (ledger/transit/transit_command.h), A bytes of access codes
@@ -93,6 +95,11 @@ inline constexpr uint16_t operation_max = 11;
 // an operator (docs/protocol.md). Reply: one u8 TransitResult, padded to 8.
 // transit_query (11): count 1; the same body, with A and as_of_ns zero and L bytes of one query
 // (api/transit_query.h). Reply: count 1 and the same framing around one answer.
+// transit_subscribe (12): count 1; the same body, A and as_of_ns zero, L = 8 bytes of zero.
+// Reply: count 1, the same framing around a u64, the transit journal's last sequence then: the
+// connection then receives a transit_event (13) for every later step that took effect and that
+// the sender's party may read (api/transit_event.h), as a published reply whose request_id is
+// the step's sequence and whose as_of_ns is its business time.
 inline constexpr size_t transit_body_prefix_bytes = 16;
 inline constexpr size_t transit_body_bytes_max = transit_body_prefix_bytes + 513 * 1024;
 // The largest command and a declaration's access codes fit (the codes take 586 bytes at most).
@@ -129,8 +136,10 @@ size_t encode_access_codes(std::span<const std::string_view> codes, std::span<ui
                                        std::span<std::string_view, access_codes_max_per_request> out,
                                        size_t* count);
 
+// Published, never requested: the change feed's, and a transit subscription's events.
 constexpr bool is_feed(Operation operation) {
-  return operation == Operation::feed_accounts || operation == Operation::feed_transfers;
+  return operation == Operation::feed_accounts || operation == Operation::feed_transfers ||
+         operation == Operation::transit_event;
 }
 inline constexpr uint16_t protocol_status_max = 21;
 

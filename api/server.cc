@@ -18,6 +18,7 @@
 
 #include "api/access_code_checker.h"
 #include "api/protocol.h"
+#include "api/transit_event.h"
 #include "api/transit_query.h"
 #include "core/assert.h"
 #include "core/bytes.h"
@@ -42,6 +43,19 @@ uint64_t wall_clock_ns() {
                                    .count());
 }
 
+// A transit step's event, published to the subscriptions that may read it once it is durable.
+struct PendingEvent {
+  std::vector<uint8_t> framed;  // The transit body around the event's payload (as_of: at_ns).
+  TransitCommand step;          // For may_read_step (its reference text, if any, cleared).
+};
+
+// A connection subscribed to transit events.
+struct Subscriber {
+  std::string routing;     // Its ROUTER identity.
+  std::string key_z85;     // Its key (empty on an insecure server): checked again at each event.
+  uint64_t events = 0;     // Events sent: the next one's number is events + 1.
+};
+
 // A reply waiting until the journal is durable up to `sequence`.
 struct PendingReply {
   uint64_t sequence = 0;
@@ -49,6 +63,7 @@ struct PendingReply {
   std::vector<uint8_t> reply;
   Clock::time_point applied;
   std::vector<uint8_t> feed = {};  // Committed records to publish once durable (may be empty).
+  std::unique_ptr<PendingEvent> event = {};  // A transit step's, when someone subscribes.
 };
 
 }  // namespace
@@ -108,10 +123,12 @@ bool operation_allowed(PartyRole role, uint16_t operation) {
     case Operation::transit_command:
       return true;  // Every party; each command is checked against its actor (handle_transit).
     case Operation::transit_query:
+    case Operation::transit_subscribe:
       return true;  // Every party; each object is checked against its reader (read_access.h).
     case Operation::feed_accounts:
     case Operation::feed_transfers:
-      return false;  // Published on the feed socket, never requested.
+    case Operation::transit_event:
+      return false;  // Published, never requested.
   }
   return false;
 }
@@ -124,6 +141,7 @@ struct Server::State {
   zmq::socket_t feed{context, zmq::socket_type::pub};
   bool feeding = false;
   std::map<std::string, Party> parties_by_key;  // Without a transit store: options.clients.
+  std::vector<Subscriber> subscribers;          // Transit subscriptions, in subscription order.
   int wake_fd = -1;
   std::unique_ptr<Store> store;
   std::deque<PendingReply> pending;
@@ -232,7 +250,13 @@ struct Server::State {
   const Party* admitted(std::string_view key_z85, bool* revoked) const;
   // The party this message's connection was admitted as, checked again now (so that a key
   // revoked since the handshake is refused), or nullptr (*revoked says whether it was revoked).
-  const Party* party_of(zmq::message_t& payload, bool* revoked) const;
+  // *key, when given, is the key's Z85 text.
+  const Party* party_of(zmq::message_t& payload, bool* revoked, std::string* key = nullptr) const;
+  void handle_subscribe(zmq::message_t& routing, const FrameView& view, std::string key);
+  // The event of a step just applied (sequence), for the subscriptions; nullptr when none.
+  std::unique_ptr<PendingEvent> transit_event(const TransitCommand& step, uint64_t sequence,
+                                              uint64_t at_ns);
+  void publish_event(const PendingEvent& event);
   StoreStatus seed_registry();
 };
 
@@ -388,7 +412,8 @@ ServerCounters Server::counters() const {
                         &c.rejected_busy,      &c.replies_undeliverable,
                         &c.batches_durable,    &c.commit_latency_us_max,
                         &c.rejected_unauthenticated, &c.rejected_forbidden,
-                        &c.rejected_revoked,   &c.transit_refused};
+                        &c.rejected_revoked,   &c.transit_refused,
+                        &c.transit_events};
   for (size_t i = 0; i < server_counters_count; ++i) *fields[i] = state_->counters[i].load();
   return c;
 }
@@ -407,6 +432,7 @@ enum Counter : size_t {
   rejected_forbidden = 9,
   rejected_revoked = 10,
   transit_refused = 11,
+  transit_events = 12,
 };
 
 }  // namespace
@@ -440,7 +466,8 @@ const Party* Server::State::admitted(std::string_view key_z85, bool* revoked) co
   return found->revoked ? nullptr : party;
 }
 
-const Party* Server::State::party_of(zmq::message_t& payload, bool* revoked) const {
+const Party* Server::State::party_of(zmq::message_t& payload, bool* revoked,
+                                     std::string* key) const {
   *revoked = false;
   const char* user = nullptr;
   try {
@@ -448,6 +475,7 @@ const Party* Server::State::party_of(zmq::message_t& payload, bool* revoked) con
   } catch (const zmq::error_t&) {
     return nullptr;
   }
+  if (user != nullptr && key != nullptr) *key = user;
   return user == nullptr ? nullptr : admitted(user, revoked);
 }
 
@@ -583,7 +611,8 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
   }
   const FrameHeader& h = view.header;
   bool revoked = false;
-  const Party* party = options.insecure ? nullptr : party_of(payload, &revoked);
+  std::string key;
+  const Party* party = options.insecure ? nullptr : party_of(payload, &revoked, &key);
   if (!options.insecure) {
     if (party == nullptr) {
       count(revoked ? rejected_revoked : rejected_unauthenticated);
@@ -610,6 +639,10 @@ void Server::State::handle(zmq::message_t& routing, zmq::message_t& payload, boo
   }
   if (h.operation == Operation::transit_query) {
     handle_transit_query(routing, view, party);
+    return;
+  }
+  if (h.operation == Operation::transit_subscribe) {
+    handle_subscribe(routing, view, std::move(key));
     return;
   }
   if (h.operation == Operation::ping) {
@@ -805,6 +838,7 @@ void Server::State::release(std::deque<PendingReply>& queue, uint64_t durable,
     // Published before the reply: a client that subscribes once it has its reply never sees
     // that write on the feed (it reads it from the journal when catching up).
     if (!next.feed.empty()) publish(next.feed);
+    if (next.event) publish_event(*next.event);
     send(next.routing, next.reply);
     queue.pop_front();
   }
@@ -934,7 +968,8 @@ void Server::State::apply_transit(zmq::message_t& routing, const FrameHeader& h,
       .sequence = sequence,
       .routing = std::move(routing),
       .reply = encode_reply(h.operation, h.request_id, ProtocolStatus::ok, 1, results),
-      .applied = Clock::now()});
+      .applied = Clock::now(),
+      .event = result == TransitResult::ok ? transit_event(command, sequence, now) : nullptr});
 }
 
 void Server::State::handle_transit_query(zmq::message_t& routing, const FrameView& view,
@@ -969,6 +1004,97 @@ void Server::State::handle_transit_query(zmq::message_t& routing, const FrameVie
       .reply = encode_reply(h.operation, h.request_id, ProtocolStatus::ok, 1,
                             std::span(framed).first(size)),
       .applied = Clock::now()});
+}
+
+// A subscription: the connection receives, once each is durable, the events of the steps applied
+// after this one that its party may read (api/transit_event.h).
+void Server::State::handle_subscribe(zmq::message_t& routing, const FrameView& view,
+                                     std::string key) {
+  const FrameHeader& h = view.header;
+  if (!transit) {
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::unknown_operation, 0, {});
+    return;
+  }
+  const std::span<const uint8_t> payload = transit_command_of(view.body);
+  if (payload.size() != 8 || load_u64_le(payload.data()) != 0) {
+    count(rejected_malformed);
+    reply_now(routing, h.operation, h.request_id, ProtocolStatus::command_invalid, 0, {});
+    return;
+  }
+  const std::string identity(static_cast<const char*>(routing.data()), routing.size());
+  const auto same = [&](const Subscriber& s) { return s.routing == identity; };
+  if (std::find_if(subscribers.begin(), subscribers.end(), same) == subscribers.end()) {
+    if (subscribers.size() >= transit_subscribers_max) {
+      count(rejected_busy);
+      reply_now(routing, h.operation, h.request_id, ProtocolStatus::busy, 0, {});
+      return;
+    }
+    subscribers.push_back(Subscriber{.routing = identity, .key_z85 = std::move(key)});
+  }
+  std::array<uint8_t, 8> from{};
+  store_u64_le(from.data(), transit->last_sequence());
+  std::array<uint8_t, transit_body_bytes(8, 0)> framed{};
+  KERVAN_ASSERT(encode_transit_body(from, 0, framed) == framed.size());
+  // Behind every step applied before it: its events, if any, go to earlier subscriptions only.
+  pending_transit.push_back(PendingReply{
+      .sequence = transit->last_sequence(),
+      .routing = std::move(routing),
+      .reply = encode_reply(h.operation, h.request_id, ProtocolStatus::ok, 1, framed),
+      .applied = Clock::now()});
+}
+
+std::unique_ptr<PendingEvent> Server::State::transit_event(const TransitCommand& step,
+                                                           uint64_t sequence, uint64_t at_ns) {
+  if (subscribers.empty()) return nullptr;  // Nothing built when no one listens.
+  size_t snapshot_bytes = 0;
+  const std::span<uint8_t> answer = std::span(body).first(transit_answer_bytes_max);
+  if (const std::optional<TransitQuery> q = snapshot_query(step)) {
+    (void)answer_transit_query(transit->ledger(), nullptr, *q, answer, &snapshot_bytes);
+  }
+  const std::span<const uint8_t> command = transit->last_command();
+  std::vector<uint8_t> payload(8 + 4 + command.size() + 4 + snapshot_bytes);
+  const size_t size =
+      encode_transit_event(sequence, command, answer.first(snapshot_bytes), payload);
+  KERVAN_ASSERT(size == payload.size());
+  auto event = std::make_unique<PendingEvent>();
+  event->framed.resize(transit_body_bytes(size, 0));
+  KERVAN_ASSERT(encode_transit_body(payload, at_ns, event->framed, transit_body_bytes_max) ==
+                event->framed.size());
+  event->step = step;
+  event->step.reference_text = {};  // A view into the request: gone by the time it is sent.
+  return event;
+}
+
+// Sends the event to each subscription whose party may read it, dropping those whose key was
+// revoked or whose peer has gone.
+void Server::State::publish_event(const PendingEvent& event) {
+  for (size_t i = 0; i < subscribers.size();) {
+    Subscriber& s = subscribers[i];
+    bool revoked = false;
+    const Party* reader = options.insecure ? nullptr : admitted(s.key_z85, &revoked);
+    if (!options.insecure && reader == nullptr) {
+      if (revoked) count(rejected_revoked);
+      subscribers.erase(subscribers.begin() + static_cast<ptrdiff_t>(i));
+      continue;
+    }
+    i += 1;
+    if (reader != nullptr && !may_read_step(transit->ledger(), *reader, event.step)) continue;
+    const std::vector<uint8_t> message = encode_reply(
+        Operation::transit_event, s.events + 1, ProtocolStatus::ok, 1, event.framed);
+    try {
+      if (!router.send(zmq::buffer(s.routing), zmq::send_flags::sndmore | zmq::send_flags::dontwait) ||
+          !router.send(zmq::buffer(message), zmq::send_flags::dontwait)) {
+        count(replies_undeliverable);  // Its queue is full: it sees the number skipped.
+      } else {
+        count(transit_events);
+      }
+      s.events += 1;
+    } catch (const zmq::error_t&) {
+      count(replies_undeliverable);  // The peer is gone: so is its subscription.
+      subscribers.erase(subscribers.begin() + static_cast<ptrdiff_t>(i - 1));
+      i -= 1;
+    }
+  }
 }
 
 }  // namespace kervan

@@ -70,8 +70,11 @@ struct ServerCounters {
   uint64_t rejected_forbidden = 0;        // Requests the party may not make.
   uint64_t rejected_revoked = 0;          // Connections and requests of revoked keys.
   uint64_t transit_refused = 0;           // Transit steps answered with a refusal.
+  uint64_t transit_events = 0;            // Events sent to transit subscriptions.
 };
-inline constexpr uint32_t server_counters_count = 12;
+inline constexpr uint32_t server_counters_count = 13;
+// Connections subscribed to transit events at once; beyond it a subscription is `busy`.
+inline constexpr size_t transit_subscribers_max = 256;
 
 // A server serving the transit domain as the main job's scenario and the simulator's server
 // port run one: on loopback (a free port), CURVE with a fresh server key pair, `operator_keys`

@@ -107,6 +107,8 @@ OPERATIONS: Dict[str, int] = {
     "feed_transfers": 9,
     "transit_command": 10,
     "transit_query": 11,
+    "transit_subscribe": 12,
+    "transit_event": 13,
 }
 OPERATION_NAMES: Dict[int, str] = {number: name for name, number in OPERATIONS.items()}
 
@@ -243,6 +245,7 @@ STATS_COUNTER_NAMES: Tuple[str, ...] = (
     "rejected_forbidden",
     "rejected_revoked",
     "transit_refused",
+    "transit_events",
 )
 
 # --------------------------------------------------------------------------------------------
@@ -367,7 +370,7 @@ def _request_rule(operation: int) -> _BodyRule:
         return _BodyRule(lambda n: n * FILTER_BYTES, 1, False)
     if operation == OPERATIONS["transit_command"]:
         return _transit_rule(TRANSIT_BODY_BYTES_MAX, reserved=False)  # A: access codes.
-    if operation == OPERATIONS["transit_query"]:
+    if operation in (OPERATIONS["transit_query"], OPERATIONS["transit_subscribe"]):
         return _transit_rule(TRANSIT_BODY_BYTES_MAX, reserved=True)
     return _BodyRule(lambda n: 0, 0, True)  # ping, stats (feeds are refused before).
 
@@ -385,8 +388,10 @@ def _reply_rule(operation: int, status: int) -> _BodyRule:
         return _BodyRule(results_body_bytes, BATCH_EVENTS_MAX, False)
     if operation == OPERATIONS["transit_command"]:
         return _BodyRule(results_body_bytes, 1, False)  # One u8 TransitResult, padded to 8.
-    if operation == OPERATIONS["transit_query"]:
+    if operation in (OPERATIONS["transit_query"], OPERATIONS["transit_subscribe"]):
         return _transit_rule(TRANSIT_ANSWER_BODY_BYTES_MAX, reserved=True)  # One answer.
+    if operation == OPERATIONS["transit_event"]:  # A step's business time in as_of_ns.
+        return _transit_rule(TRANSIT_BODY_BYTES_MAX, reserved=False)
     if operation == OPERATIONS["stats"]:
         return _BodyRule(lambda n: n * STATS_COUNTER_BYTES, STATS_COUNTERS_MAX, True)
     if operation == OPERATIONS["ping"]:
@@ -442,8 +447,9 @@ def _decode(frame: bytes, reply: bool) -> Tuple[Header, bytes]:
             raise fail("status_not_zero", str(status))
         rule = _reply_rule(operation, status)
     else:
-        if operation in (OPERATIONS["feed_accounts"], OPERATIONS["feed_transfers"]):
-            raise fail("unknown_operation", "feeds are published, never requested")
+        if operation in (OPERATIONS["feed_accounts"], OPERATIONS["feed_transfers"],
+                         OPERATIONS["transit_event"]):
+            raise fail("unknown_operation", "published, never requested")
         if flags != 0:
             raise fail("flags_invalid", str(flags))
         if status != 0:

@@ -10,6 +10,7 @@
 // Pure functions of the ledger's state and the reader; nothing here allocates.
 #pragma once
 
+#include "ledger/transit/transit_command.h"
 #include "ledger/transit/transit_ledger.h"
 
 namespace kervan {
@@ -20,5 +21,12 @@ bool may_read_movement(const TransitLedger& ledger, const Party& reader, const M
 bool may_read_guarantee(const Party& reader, const Guarantee& guarantee);
 bool may_read_exposure(const Party& reader, PartyId provider);
 bool may_read_duties(const Party& reader, Country country);
+
+// May `reader` see that this step took effect (a subscription's event)? The same rules, applied
+// to what the step concerns as the ledger holds it now: a movement's steps as the movement (an
+// archived one: those who read everything), a guarantee's as the guarantee, a provider's
+// settlement the provider, a union distribution the customs of its members; the registry's and
+// reference data's steps only those who read everything.
+bool may_read_step(const TransitLedger& ledger, const Party& reader, const TransitCommand& step);
 
 }  // namespace kervan

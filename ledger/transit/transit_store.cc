@@ -201,6 +201,7 @@ StoreStatus TransitStore::apply(uint64_t now_ns, const TransitCommand& command,
   command_bytes_.resize(journal_command_bytes_max);
   const size_t size = encode_transit_command(*journaled, command_bytes_);
   KERVAN_ASSERT(size != 0);  // Every command fits: its fields are bounded.
+  last_command_bytes_ = size;
   *result = apply_transit_command(*ledger_, now_ns, *journaled);
   last_now_ns_ = std::max(last_now_ns_, now_ns);
   failure_ = journal_->append_command(now_ns, static_cast<uint64_t>(command.actor),

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,10 @@ class TransitStore {
   // success of this call); the call fails only when the journal does (then: closed).
   StoreStatus apply(uint64_t now_ns, const TransitCommand& command, TransitResult* result,
                     uint64_t* sequence);
+  // The coding of the step apply() last journaled (a declaration as computed), until the next.
+  std::span<const uint8_t> last_command() const {
+    return std::span(command_bytes_).first(last_command_bytes_);
+  }
   StoreStatus wait_durable(uint64_t sequence) { return journal_->wait_durable(sequence); }
   uint64_t durable_sequence() const { return journal_->durable_sequence(); }
   uint64_t last_sequence() const { return journal_->last_sequence(); }
@@ -80,6 +85,7 @@ class TransitStore {
   StoreStatus failure_;
   uint64_t last_now_ns_ = 0;
   std::vector<uint8_t> command_bytes_;  // The coding of the step being journaled.
+  size_t last_command_bytes_ = 0;
 };
 
 }  // namespace kervan

@@ -79,7 +79,8 @@ TEST(CommandLineClient, ReservesPostsAndReportsBalancesAsTextAndJson) {
   r = client({"--endpoint", e, "--json", "stats"});
   ASSERT_EQ(r.status, 0);
   EXPECT_EQ(r.out.rfind("{\"requests\":", 0), 0u) << r.out;
-  EXPECT_NE(r.out.find("\"rejected_forbidden\":0,\"rejected_revoked\":0,\"transit_refused\":0}"),
+  EXPECT_NE(r.out.find("\"rejected_forbidden\":0,\"rejected_revoked\":0,\"transit_refused\":0,"
+                       "\"transit_events\":0}"),
             std::string::npos)
       << r.out;
   server->stop();

@@ -92,11 +92,13 @@ void check_request_body(const FrameView& view) {
       return;
     }
     case Operation::transit_query:
+    case Operation::transit_subscribe:
       KERVAN_ASSERT(!transit_command_of(body).empty());
       KERVAN_ASSERT(transit_access_codes_of(body).empty() && transit_as_of_of(body) == 0);
       return;
     case Operation::feed_accounts:
     case Operation::feed_transfers:
+    case Operation::transit_event:
       KERVAN_UNREACHABLE();  // decode_request refuses them: published, never requested.
   }
   KERVAN_UNREACHABLE();

@@ -333,6 +333,8 @@ TEST(Sizes, PerOperation) {
       {Operation::stats, 0, 0, 9 * 8, 1024, "stats"},
       {Operation::transit_command, 0, 1, 16, 1, "transit_command"},
       {Operation::transit_query, 0, 1, 0, 1, "transit_query"},  // Variable: a framed answer.
+      {Operation::transit_subscribe, 0, 1, 0, 1, "transit_subscribe"},
+      {Operation::transit_event, 0, 0, 0, 1, "transit_event"},  // Published, never requested.
   };
   for (const Case& c : cases) {
     EXPECT_EQ(request_record_bytes(c.operation), c.request_record) << c.name;
@@ -341,7 +343,7 @@ TEST(Sizes, PerOperation) {
     EXPECT_EQ(reply_count_max(c.operation), c.reply_max) << c.name;
     EXPECT_EQ(operation_name(c.operation), c.name);
   }
-  EXPECT_EQ(operation_name(static_cast<Operation>(12)), "unknown");
+  EXPECT_EQ(operation_name(static_cast<Operation>(operation_max + 1)), "unknown");
   EXPECT_EQ(operation_name(Operation::feed_transfers), "feed_transfers");
   EXPECT_EQ(reply_body_bytes(Operation::feed_transfers, 3), 3u * 128);
   EXPECT_EQ(results_body_bytes(0), 0u);
@@ -507,7 +509,7 @@ TEST(DecodeRequest, MalformedTable) {
       {"version 0", with_u16(ping, at_version, 0), PS::unsupported_version},
       {"version 2", with_u16(ping, at_version, 2), PS::unsupported_version},
       {"operation 0", with_u16(ping, at_operation, 0), PS::unknown_operation},
-      {"operation 12", with_u16(ping, at_operation, 12), PS::unknown_operation},
+      {"operation 14", with_u16(ping, at_operation, operation_max + 1), PS::unknown_operation},
       {"a feed operation requested", with_u16(ping, at_operation, 9), PS::unknown_operation},
       {"operation 0xFFFF", with_u16(ping, at_operation, 0xFFFF), PS::unknown_operation},
       {"reply bit in a request", with_u16(ping, at_flags, flag_reply), PS::flags_invalid},
@@ -553,7 +555,7 @@ TEST(DecodeReply, MalformedTable) {
       {"magic", with_u32(ping, at_magic, 1), PS::bad_magic},
       {"header checksum", flipped(ping, at_header_checksum, 0x10), PS::header_checksum_mismatch},
       {"version", with_u16(ping, at_version, 3), PS::unsupported_version},
-      {"operation", with_u16(ping, at_operation, 12), PS::unknown_operation},
+      {"operation", with_u16(ping, at_operation, operation_max + 1), PS::unknown_operation},
       {"no reply bit", with_u16(ping, at_flags, 0), PS::flags_invalid},
       {"unknown flag bit", with_u16(ping, at_flags, 3), PS::flags_invalid},
       {"first unknown status", with_u16(ping, at_status, protocol_status_max + 1),

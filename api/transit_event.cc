@@ -1,0 +1,94 @@
+#include "api/transit_event.h"
+
+#include <array>
+
+#include "api/client.h"
+#include "core/assert.h"
+#include "core/byte_stream.h"
+#include "core/bytes.h"
+
+namespace kervan {
+
+std::optional<TransitQuery> snapshot_query(const TransitCommand& step) {
+  using Op = TransitOperation;
+  switch (step.operation) {
+    case Op::register_party:
+    case Op::register_key:
+    case Op::revoke_key:
+    case Op::load_reference_data:
+    case Op::settle_claims:
+    case Op::distribute_union_duties:
+      return std::nullopt;
+    case Op::register_guarantee:
+      return TransitQuery{.kind = QueryKind::guarantee, .grn = step.guarantee.grn};
+    case Op::amend_guarantee:
+    case Op::set_guarantee_status:
+      return TransitQuery{.kind = QueryKind::guarantee, .grn = step.grn};
+    case Op::declare_movement:
+      return TransitQuery{.kind = QueryKind::movement, .mrn = step.declaration.mrn};
+    default:
+      return TransitQuery{.kind = QueryKind::movement, .mrn = step.mrn};
+  }
+}
+
+size_t encode_transit_event(uint64_t sequence, std::span<const uint8_t> command,
+                            std::span<const uint8_t> snapshot, std::span<uint8_t> out) {
+  KERVAN_ASSERT(!command.empty() && command.size() <= UINT32_MAX);
+  ByteWriter w(out);
+  w.u64(sequence);
+  w.u32(static_cast<uint32_t>(command.size()));
+  w.bytes(command);
+  w.u32(static_cast<uint32_t>(snapshot.size()));
+  w.bytes(snapshot);
+  return w.ok() ? w.written().size() : 0;
+}
+
+bool decode_transit_event(std::span<const uint8_t> payload, uint64_t number, uint64_t at_ns,
+                          TransitEvent* out) {
+  ByteReader r(payload);
+  TransitEvent event;
+  event.number = number;
+  event.at_ns = at_ns;
+  event.sequence = r.u64();
+  const std::span<const uint8_t> command = r.bytes(r.u32());
+  const std::span<const uint8_t> snapshot = r.bytes(r.u32());
+  if (!r.done() || command.empty() || event.sequence == 0) return false;
+  event.command_bytes.assign(command.begin(), command.end());
+  if (!decode_transit_command(event.command_bytes, &event.command)) return false;
+  event.has_snapshot = !snapshot.empty();
+  if (event.has_snapshot && !decode_transit_answer(snapshot, &event.snapshot)) return false;
+  *out = std::move(event);
+  return true;
+}
+
+ProtocolStatus TransitSubscription::subscribe(int timeout_ms, uint64_t* from_sequence) {
+  const std::array<uint8_t, 8> payload{};
+  std::array<uint8_t, transit_body_bytes(8, 0)> body{};
+  const size_t size = encode_transit_body(payload, 0, body);
+  KERVAN_ASSERT(size == body.size());
+  const uint64_t id = client_->send(Operation::transit_subscribe, 1, body);
+  const std::optional<Reply> reply = client_->await(id, timeout_ms);
+  if (!reply) return ProtocolStatus::busy;
+  if (reply->header.status != ProtocolStatus::ok) return reply->header.status;
+  const std::span<const uint8_t> answer = transit_command_of(reply->body);
+  if (answer.size() != 8) return ProtocolStatus::command_invalid;
+  *from_sequence = load_u64_le(answer.data());
+  return ProtocolStatus::ok;
+}
+
+std::optional<TransitEvent> TransitSubscription::next(int timeout_ms) {
+  for (;;) {
+    std::optional<Reply> reply = client_->receive(timeout_ms);
+    if (!reply) return std::nullopt;
+    TransitEvent event;
+    if (reply->header.status == ProtocolStatus::ok &&
+        reply->header.operation == Operation::transit_event &&
+        decode_transit_event(transit_command_of(reply->body), reply->header.request_id,
+                             transit_as_of_of(reply->body), &event)) {
+      return event;
+    }
+    malformed_ += 1;
+  }
+}
+
+}  // namespace kervan
