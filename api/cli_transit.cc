@@ -39,7 +39,9 @@ const char* const transit_usage =
     "  transit settle PROVIDER                          the provider's claims\n"
     "  query movement MRN | guarantee GRN | usage GRN [FROM TO [SKIP]] |\n"
     "        exposure PROVIDER [SKIP]                    lists page by 1,024 from SKIP\n"
-    "  query duties COUNTRY CURRENCY [FROM TO]          FROM, TO: dates, inclusive\n";
+    "  query duties COUNTRY CURRENCY [FROM TO]          FROM, TO: dates, inclusive\n"
+    "  query cover PRINCIPAL MRN ITINERARY GOODS GUARANTEES [--rule national]\n"
+    "          what the server would compute for that declaration now (locks nothing)\n";
 
 namespace {
 
@@ -560,6 +562,21 @@ int run_transit_query(Session& s, std::span<const char* const> args) {
     if (!parse_period(rest.subspan(2), &q.from_ns, &q.to_ns)) {
       return explain_usage(s, "FROM and TO must be dates, YYYY-MM-DD");
     }
+  } else if (kind == "cover" && rest.size() >= 5) {
+    // The arguments of `transit declare`: what the server would compute for it now.
+    q.kind = QueryKind::cover;
+    TransitCommand c;
+    std::vector<std::string> codes;
+    std::string error;
+    uint64_t principal = 0;
+    if (!parse_small(rest[0], UINT64_MAX, &principal) || principal == 0) {
+      return explain_usage(s, std::string("PRINCIPAL must be a party id, not '") + rest[0] + "'");
+    }
+    c.actor = PartyId{principal};
+    if (!parse_declare(rest.subspan(1), &c, &codes, &error)) {
+      return error.empty() ? exit_usage : explain_usage(s, error);
+    }
+    q.declaration = c.declaration;
   } else {
     return exit_usage;
   }
@@ -569,6 +586,7 @@ int run_transit_query(Session& s, std::span<const char* const> args) {
   if (status != ProtocolStatus::ok) return refused(s, "transit_query", status);
   s.out->field("query", query_kind_name(a.kind));
   s.out->field("result", query_result_name(a.result));
+  if (a.result == QueryResult::refused) s.out->field("refusal", result_name(a.refusal));
   if (a.result != QueryResult::ok) {
     s.out->flush();
     return exit_refused;
@@ -577,6 +595,18 @@ int run_transit_query(Session& s, std::span<const char* const> args) {
     case QueryKind::movement:
       movement_fields(s.out, a.movement);
       break;
+    case QueryKind::cover: {
+      const Declaration& d = a.declaration;
+      s.out->number("reference_version", d.reference_version);
+      for (size_t i = 0; i < d.references_count; ++i) {
+        s.out->field("covered_" + std::to_string(i), money(d.references[i].amount_concerned));
+      }
+      for (size_t i = 0; i < d.itinerary_count; ++i) {
+        s.out->field("duties_" + std::to_string(i) + "_" + std::string(d.itinerary[i].text()),
+                     money(d.duties[i]));
+      }
+      break;
+    }
     case QueryKind::guarantee:
       guarantee_fields(s.out, a.guarantee, a.balance);
       break;

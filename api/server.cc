@@ -987,7 +987,8 @@ void Server::State::handle_transit_query(zmq::message_t& routing, const FrameVie
   }
   const std::span<uint8_t> answer = std::span(body).first(transit_answer_bytes_max);
   size_t written = 0;
-  if (answer_transit_query(transit->ledger(), reader, query, answer, &written) ==
+  const uint64_t now = std::max(transit->last_now_ns(), wall_clock_ns());
+  if (answer_transit_query(transit->ledger(), reader, query, answer, &written, now) ==
       QueryAccess::forbidden) {
     refuse_forbidden(routing, h, reader, "not_readable");
     return;

@@ -15,7 +15,7 @@ namespace {
 constexpr uint8_t state_last = static_cast<uint8_t>(MovementState::claim_paid);
 constexpr uint8_t event_last = static_cast<uint8_t>(MovementEvent::claim_paid);
 constexpr uint8_t status_last = static_cast<uint8_t>(GuaranteeStatus::cancelled);
-constexpr uint8_t result_last = static_cast<uint8_t>(QueryResult::period_invalid);
+constexpr uint8_t result_last = static_cast<uint8_t>(QueryResult::refused);
 
 bool period_valid(uint64_t from_ns, uint64_t to_ns) {
   return (from_ns == 0 && to_ns == 0) || from_ns <= to_ns;
@@ -213,6 +213,9 @@ size_t encode_transit_query(const TransitQuery& q, std::span<uint8_t> out) {
       w.u64(q.from_ns);
       w.u64(q.to_ns);
       break;
+    case QueryKind::cover:
+      put(w, q.declaration);
+      break;
   }
   return w.ok() ? w.written().size() : 0;
 }
@@ -250,6 +253,9 @@ bool decode_transit_query(std::span<const uint8_t> bytes, TransitQuery* out) {
       q.to_ns = r.u64();
       break;
     }
+    case QueryKind::cover:
+      ok = get(r, &q.declaration) && q.declaration.amounts == DeclaredAmounts::expected;
+      break;
   }
   if (!ok || !r.done()) return false;
   *out = q;
@@ -260,7 +266,7 @@ bool decode_transit_query(std::span<const uint8_t> bytes, TransitQuery* out) {
 
 QueryAccess answer_transit_query(const TransitLedger& ledger, const Party* reader,
                                  const TransitQuery& q, std::span<uint8_t> out,
-                                 size_t* written) {
+                                 size_t* written, uint64_t now_ns) {
   *written = 0;
   ByteWriter w(out.first(std::min(out.size(), transit_answer_bytes_max)));
   const auto answer = [&](QueryResult result) {
@@ -323,6 +329,20 @@ QueryAccess answer_transit_query(const TransitLedger& ledger, const Party* reade
       w.u64(q.to_ns);
       put_duties(w, duty_statement(ledger, q.country, q.currency, q.from_ns, q.to_ns));
       break;
+    case QueryKind::cover: {
+      // The figures the asker stated are not compared: it asks what they should be.
+      Declaration d = q.declaration;
+      for (size_t i = 0; i < d.references_count; ++i) d.references[i].amount_concerned = Amount();
+      for (size_t i = 0; i < d.itinerary_count; ++i) d.duties[i] = Amount();
+      const TransitResult result = ledger.compute_declaration(now_ns, &d);
+      answer(result == TransitResult::ok ? QueryResult::ok : QueryResult::refused);
+      if (result == TransitResult::ok) {
+        put(w, d);
+      } else {
+        w.u8(static_cast<uint8_t>(result));
+      }
+      break;
+    }
   }
   // Every answer fits by construction: a movement is a few kilobytes, a page at most
   // query_list_entries_max entries of under 100 bytes.
@@ -360,7 +380,14 @@ bool decode_transit_answer(std::span<const uint8_t> bytes, TransitAnswer* out) {
         a.to_ns = r.u64();
         ok = get_duties(r, &a.duties);
         break;
+      case QueryKind::cover:
+        ok = get(r, &a.declaration) && a.declaration.amounts == DeclaredAmounts::computed;
+        break;
     }
+  } else if (a.result == QueryResult::refused) {
+    const uint8_t refusal = r.u8();
+    a.refusal = static_cast<TransitResult>(refusal);
+    ok = a.kind == QueryKind::cover && refusal != 0 && refusal <= transit_result_max;
   }
   if (!ok || !r.done()) return false;
   *out = std::move(a);
@@ -374,6 +401,7 @@ std::string_view query_kind_name(QueryKind kind) {
     case QueryKind::guarantee_usage: return "guarantee_usage";
     case QueryKind::exposure: return "exposure";
     case QueryKind::duty_statement: return "duty_statement";
+    case QueryKind::cover: return "cover";
   }
   return "unknown";
 }
@@ -383,6 +411,7 @@ std::string_view query_result_name(QueryResult result) {
     case QueryResult::ok: return "ok";
     case QueryResult::not_found: return "not_found";
     case QueryResult::period_invalid: return "period_invalid";
+    case QueryResult::refused: return "refused";
   }
   return "unknown";
 }

@@ -24,14 +24,16 @@ enum class QueryKind : uint8_t {
   guarantee_usage = 3,  // The movements that locked a guarantee's cover, in lock order.
   exposure = 4,         // A provider's cover in use per principal.
   duty_statement = 5,   // A country's duties for a period.
+  cover = 6,            // What the server would compute for a declaration now; locks nothing.
 };
-inline constexpr uint8_t query_kind_max = 5;
+inline constexpr uint8_t query_kind_max = 6;
 
 // DO NOT CHANGE the numbers: sent on the wire.
 enum class QueryResult : uint8_t {
   ok = 0,
   not_found = 1,       // No movement or guarantee with that reference.
   period_invalid = 2,  // from_ns after to_ns (both 0: the whole history).
+  refused = 3,         // cover: the declaration would be refused; `refusal` says why.
 };
 
 // The most entries of a list (usage, exposure) one answer carries; `skip` pages through more.
@@ -47,6 +49,7 @@ struct TransitQuery {
   uint64_t from_ns = 0;                 // guarantee_usage, duty_statement (0, 0: all)
   uint64_t to_ns = 0;
   uint32_t skip = 0;                    // guarantee_usage, exposure: entries to skip.
+  Declaration declaration{};            // cover: its facts (amounts expected; figures ignored).
 };
 
 // Codes the query; returns the bytes written, 0 when it does not fit.
@@ -68,6 +71,8 @@ struct TransitAnswer {
   uint64_t from_ns = 0;                  // duty_statement: the period asked for.
   uint64_t to_ns = 0;
   DutyStatement duties;                  // duty_statement
+  Declaration declaration;               // cover: as the server would record it
+  TransitResult refusal = TransitResult::ok;  // cover, refused: why
 };
 
 enum class QueryAccess : uint8_t { answered, forbidden };
@@ -75,10 +80,11 @@ enum class QueryAccess : uint8_t { answered, forbidden };
 // The server's side: answers `query` from `ledger` for `reader` (nullptr: an insecure server,
 // which reads everything) into `out`. Returns forbidden, writing nothing, when the reader may
 // not read the object. *written is the answer's size; an answer never exceeds
-// transit_answer_bytes_max.
+// transit_answer_bytes_max. `now_ns` is the business time a cover query computes at (every
+// party may ask one: the rules and tariffs are public, and nothing is locked or recorded).
 QueryAccess answer_transit_query(const TransitLedger& ledger, const Party* reader,
                                  const TransitQuery& query, std::span<uint8_t> out,
-                                 size_t* written);
+                                 size_t* written, uint64_t now_ns = 0);
 inline constexpr size_t transit_answer_bytes_max = 256 * 1024;
 
 // The client's side: false when the bytes are not exactly one well-formed answer.

@@ -104,8 +104,9 @@ __all__ = [
 
 # QueryKind and QueryResult of api/transit_query.h.
 QUERY_KINDS: Dict[int, str] = {1: "movement", 2: "guarantee", 3: "guarantee_usage",
-                               4: "exposure", 5: "duty_statement"}
-QUERY_RESULTS: Dict[int, str] = {0: "ok", 1: "not_found", 2: "period_invalid"}
+                               4: "exposure", 5: "duty_statement", 6: "cover"}
+QUERY_RESULTS: Dict[int, str] = {0: "ok", 1: "not_found", 2: "period_invalid", 3: "refused"}
+TRANSIT_RESULT_MAX = 44  # transit_result_max of ledger/transit/transit_results.h.
 QUERY_LIST_ENTRIES_MAX = 1024
 
 # MovementState, MovementEvent, GuaranteeStatus, GuaranteeType of ledger/transit/transit_types.h,
@@ -347,7 +348,21 @@ class DutyStatement:
     claims: int
 
 
-AnswerValue = Union[Movement, Guarantee, Usage, Exposure, DutyStatement, None]
+@dataclasses.dataclass(frozen=True)
+class Cover:
+    """What the server would record for a declaration now: its amounts, computed."""
+    mrn: str
+    principal: int
+    itinerary: Tuple[str, ...]
+    duties: Tuple[Amount, ...]  # What each itinerary country would be owed (base currency).
+    goods: Tuple[GoodsLine, ...]
+    time_limit_ns: int
+    references: Tuple[GuaranteeReference, ...]  # amount_concerned: the amount to be covered.
+    amounts: str
+    reference_version: int
+
+
+AnswerValue = Union[Movement, Guarantee, Usage, Exposure, DutyStatement, Cover, int, None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -399,9 +414,16 @@ class DutyQuery:
     to_ns: int = 0
 
 
-Query = Union[MovementQuery, GuaranteeQuery, UsageQuery, ExposureQuery, DutyQuery]
+@dataclasses.dataclass(frozen=True)
+class CoverQuery:
+    """What the server would compute for a declaration now, locking nothing: `declaration` is
+    its coding (put(ByteWriter&, const Declaration&) of value_coding.cc; amounts expected)."""
+    declaration: bytes
+
+
+Query = Union[MovementQuery, GuaranteeQuery, UsageQuery, ExposureQuery, DutyQuery, CoverQuery]
 _KIND_OF_QUERY = {MovementQuery: 1, GuaranteeQuery: 2, UsageQuery: 3, ExposureQuery: 4,
-                  DutyQuery: 5}
+                  DutyQuery: 5, CoverQuery: 6}
 
 # --------------------------------------------------------------------------------------------
 # Reference numbers (core/reference_number.h, docs/identifiers.md): checked before a query is
@@ -661,6 +683,8 @@ def encode_query(q: Query) -> bytes:
     if isinstance(q, ExposureQuery):
         return out + struct.pack("<QI", _checked_int(q.provider, U64_MAX, "provider"),
                                  _checked_int(q.skip, U32_MAX, "skip"))
+    if isinstance(q, CoverQuery):
+        return out + bytes(q.declaration)
     if q.country not in COUNTRIES:
         raise ValueError(f"country {q.country!r} is not an accepted ISO 3166 alpha-2 code")
     if q.currency not in CURRENCY_NUMBERS:
@@ -691,6 +715,12 @@ def decode_query(data: bytes) -> Query:
             q = UsageQuery(text, from_ns, to_ns, skip)
     elif kind == 4:
         q = ExposureQuery(*r.unpack("QI"))
+    elif kind == 6:
+        start = r.at
+        declaration = _get_declaration(r)
+        if declaration["amounts"] != "expected":
+            raise r.fail("a cover query's amounts are expected")
+        q = CoverQuery(bytes(data[start:r.at]))
     else:
         country = r.country()
         if not country:
@@ -828,8 +858,17 @@ def decode_answer(data: bytes) -> Answer:
         elif kind == "exposure":
             provider = r.u64()
             value = Exposure(provider, *_get_page(r, _get_exposure_row))
+        elif kind == "cover":
+            value = Cover(**_get_declaration(r))
+            if value.amounts != "computed":
+                raise r.fail("a cover answer's amounts are computed")
         else:
             value = _get_duties(r)
+    elif result == "refused":
+        refusal = r.u8()
+        if kind != "cover" or refusal == 0 or refusal > TRANSIT_RESULT_MAX:
+            raise r.fail(f"refusal {refusal} of a {kind} answer")
+        value = refusal
     r.done()
     return Answer(kind, result, value)
 

@@ -282,6 +282,17 @@ TEST(CommandLineClient, DeclaresWithAnAccessCodeAndQueries) {
                         0),
             0u)
       << r.out;
+  // What the server would compute for the same goods: the same figure, and nothing declared.
+  const std::string covered = r.out.substr(r.out.find("\"covered_0\":"));
+  const std::string other_mrn(make_mrn(26, Country::of("KZ"), "CLI000000009").text());
+  r = as(principal_key, {"query", "cover", "30", other_mrn, "KZ,KG",
+                         "870323:25000.00:EUR,0:900.00:USD", grn});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"result\":\"ok\",\"reference_version\":1,"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(covered.substr(0, covered.find('}'))), std::string::npos) << covered;
+  EXPECT_NE(r.out.find("\"duties_0_KZ\":"), std::string::npos) << r.out;
+  EXPECT_EQ(as(principal_key, {"query", "movement", other_mrn}).status, 1);  // not_found.
   r = as(customs_key, {"transit", "release", "10", mrn});
   EXPECT_EQ(r.out, "{\"step\":\"release\",\"result\":\"ok\"}\n");
   r = as(principal_key, {"query", "movement", mrn});

@@ -724,6 +724,7 @@ class TransitCopiesMatchTheSourcesTest(unittest.TestCase):
             ("api/protocol.h", "access_codes_max_per_request", kc.ACCESS_CODES_MAX_PER_REQUEST),
             ("api/protocol.h", "access_code_bytes_max", kc.ACCESS_CODE_BYTES_MAX),
             ("api/protocol.h", "operation_max", max(kc.OPERATIONS.values())),
+            ("ledger/transit/transit_results.h", "transit_result_max", kt.TRANSIT_RESULT_MAX),
         ]
         for path, name, copy in cases:
             with self.subTest(name):
@@ -909,8 +910,12 @@ class AnswerDecodingTest(unittest.TestCase):
                     answer = kt.decode_answer(u8(result) + u8(kind))
                     self.assertEqual(answer, kt.Answer(kind_name, name, None))
                     self.assertFalse(answer.ok)
-        for data in (b"", u8(1), u8(3) + u8(1), u8(1) + u8(0), u8(1) + u8(6),
-                     u8(1) + u8(1) + u8(0), u8(0) + u8(1)):
+        # A cover query the server would refuse: the refusal is a TransitResult.
+        self.assertEqual(kt.decode_answer(u8(3) + u8(6) + u8(42)), kt.Answer("cover", "refused", 42))
+        for data in (b"", u8(1), u8(4) + u8(1), u8(1) + u8(0), u8(1) + u8(7),
+                     u8(1) + u8(1) + u8(0), u8(0) + u8(1), u8(3) + u8(1) + u8(42),
+                     u8(3) + u8(6) + u8(0), u8(3) + u8(6) + u8(kt.TRANSIT_RESULT_MAX + 1),
+                     u8(3) + u8(6)):
             with self.subTest(data=data.hex()):
                 self.assertEqual(answer_status(data), "answer_invalid")
 

@@ -228,5 +228,36 @@ TEST_F(ServerAmounts, BadReferenceDataIsRefusedWholeAndTheVersionInForceStays) {
       << ::testing::PrintToString(lines);
 }
 
+// A client asks what the server would compute (the cover query): no lock, nothing recorded, and
+// the figures it states are not what is answered.
+TEST_F(ServerAmounts, AskingWhatTheServerWouldComputeLocksNothing) {
+  TransitQuery q{.kind = QueryKind::cover};
+  const Amount one_cent[] = {Amount::from_minor(1, Currency::eur)};
+  q.declaration = declaration("COVERQUERY01", 870323, 40'000'00, one_cent).declaration;
+  TransitAnswer a;
+  ASSERT_EQ(as(principal).transit_query(q, &a, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(a.result, QueryResult::refused);
+  EXPECT_EQ(a.refusal, TransitResult::amount_not_computable);  // No reference data yet.
+  ASSERT_EQ(step(operator_party, load(embedded_carec_toml(), today())), TransitResult::ok);
+  for (const PartyId asker : {principal, customs_kz, provider}) {
+    ASSERT_EQ(as(asker).transit_query(q, &a, timeout_ms), ProtocolStatus::ok);
+    ASSERT_EQ(a.result, QueryResult::ok);
+    EXPECT_EQ(a.declaration.amounts, DeclaredAmounts::computed);
+    EXPECT_EQ(a.declaration.reference_version, 1u);
+    EXPECT_EQ(a.declaration.references[0].amount_concerned,
+              client_side_amount(870323, 40'000'00));
+  }
+  EXPECT_EQ(movement(q.declaration.mrn).result, QueryResult::not_found);
+  ASSERT_EQ(as(provider).transit_query({.kind = QueryKind::guarantee, .grn = grn}, &a, timeout_ms),
+            ProtocolStatus::ok);
+  EXPECT_EQ(a.balance.reserved.minor(), 0);
+  // A shape the rules do not know is answered refused, with the reason a declaration would get.
+  q.declaration.references_count = 2;
+  q.declaration.references[1] = q.declaration.references[0];
+  ASSERT_EQ(as(principal).transit_query(q, &a, timeout_ms), ProtocolStatus::ok);
+  EXPECT_EQ(a.result, QueryResult::refused);
+  EXPECT_EQ(a.refusal, TransitResult::guarantee_references_invalid);
+}
+
 }  // namespace
 }  // namespace kervan
