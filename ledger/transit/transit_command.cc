@@ -65,6 +65,22 @@ size_t encode_transit_command(const TransitCommand& c, std::span<uint8_t> out) {
   return w.ok() ? w.written().size() : 0;
 }
 
+size_t encode_journaled_step(TransitResult result, const TransitCommand& command,
+                             std::span<uint8_t> out) {
+  if (out.empty()) return 0;
+  out[0] = static_cast<uint8_t>(result);
+  const size_t size = encode_transit_command(command, out.subspan(1));
+  return size == 0 ? 0 : size + 1;
+}
+
+bool decode_journaled_step(std::span<const uint8_t> bytes, TransitResult* result,
+                           TransitCommand* command) {
+  if (bytes.empty() || bytes[0] > transit_result_max) return false;
+  if (!decode_transit_command(bytes.subspan(1), command)) return false;
+  *result = static_cast<TransitResult>(bytes[0]);
+  return true;
+}
+
 bool decode_transit_command(std::span<const uint8_t> bytes, TransitCommand* out) {
   ByteReader r(bytes);
   TransitCommand c;

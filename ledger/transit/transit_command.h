@@ -59,6 +59,15 @@ struct TransitCommand {
   std::string_view reference_text{};
 };
 
+// A journaled step: u8 result (what applying it answered) then the command. A replay applies the
+// command and checks that it answers the same (TransitStore), and a reader of the journal knows
+// which steps took effect.
+size_t encode_journaled_step(TransitResult result, const TransitCommand& command,
+                             std::span<uint8_t> out);
+// False unless the bytes are a known result followed by exactly one well-formed command.
+[[nodiscard]] bool decode_journaled_step(std::span<const uint8_t> bytes, TransitResult* result,
+                                         TransitCommand* command);
+
 // Codes the command into `out`; returns the bytes written, or 0 when it does not fit.
 size_t encode_transit_command(const TransitCommand& command, std::span<uint8_t> out);
 // False when the bytes are not exactly one well-formed command.

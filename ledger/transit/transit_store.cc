@@ -107,16 +107,21 @@ TransitStore::~TransitStore() { journal_.reset(); }
 StoreStatus TransitStore::replay() {
   const auto started = std::chrono::steady_clock::now();
   ledger_ = std::make_unique<TransitLedger>(options_.config);
-  uint64_t foreign = 0;
+  uint64_t foreign = 0, diverged = 0;
+  TransitResult recorded = TransitResult::ok, replayed = TransitResult::ok;
   StoreStatus status = journal_->read(1, Digest{}, [&](const JournalRecordView& record) {
     TransitCommand command;
     if (record.header.operation != JournalOperation::transit_command ||
-        !decode_transit_command(record.body, &command) ||
+        !decode_journaled_step(record.body, &recorded, &command) ||
         static_cast<uint64_t>(command.actor) != static_cast<uint64_t>(record.header.party)) {
       foreign = record.header.sequence;
       return false;
     }
-    (void)apply_transit_command(*ledger_, record.header.now_ns, command);
+    replayed = apply_transit_command(*ledger_, record.header.now_ns, command);
+    if (replayed != recorded) {  // Not the state the step was applied to: stop, say so.
+      diverged = record.header.sequence;
+      return false;
+    }
     last_now_ns_ = std::max(last_now_ns_, record.header.now_ns);
     recovery_.commands_replayed += 1;
     return true;
@@ -125,6 +130,13 @@ StoreStatus TransitStore::replay() {
     return StoreStatus::error(StoreError::corrupted_record,
                               "journal record " + std::to_string(foreign) +
                                   " is not a well-formed transit command");
+  }
+  if (status.ok() && diverged != 0) {
+    return StoreStatus::error(StoreError::corrupted_record,
+                              "journal record " + std::to_string(diverged) + " replayed to " +
+                                  std::string(result_name(replayed)) + ", recorded as " +
+                                  std::string(result_name(recorded)) +
+                                  ": the replay does not reproduce the store");
   }
   recovery_.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -198,15 +210,34 @@ StoreStatus TransitStore::apply(uint64_t now_ns, const TransitCommand& command,
       journaled = &computed;
     }
   }
+  *result = apply_transit_command(*ledger_, now_ns, *journaled);
   command_bytes_.resize(journal_command_bytes_max);
-  const size_t size = encode_transit_command(*journaled, command_bytes_);
+  const size_t size = encode_journaled_step(*result, *journaled, command_bytes_);
   KERVAN_ASSERT(size != 0);  // Every command fits: its fields are bounded.
   last_command_bytes_ = size;
-  *result = apply_transit_command(*ledger_, now_ns, *journaled);
   last_now_ns_ = std::max(last_now_ns_, now_ns);
   failure_ = journal_->append_command(now_ns, static_cast<uint64_t>(command.actor),
                                       std::span(command_bytes_).first(size), sequence);
   return failure_;
+}
+
+StoreStatus TransitStore::read_steps(uint64_t from, uint64_t records_max,
+                                     const StepVisitor& visit) const {
+  KERVAN_ASSERT(from >= 1);
+  const uint64_t durable = journal_->durable_sequence();
+  if (from > durable || records_max == 0) return StoreStatus();
+  Digest prev{};
+  if (from > 1) {
+    if (StoreStatus status = journal_->record_hash(from - 1, &prev); !status.ok()) return status;
+  }
+  const uint64_t last = std::min(durable, from + records_max - 1);
+  return journal_->read(from, prev, [&](const JournalRecordView& record) {
+    if (record.header.sequence > last) return false;
+    TransitResult result = TransitResult::ok;
+    TransitCommand command;
+    KERVAN_ASSERT(decode_journaled_step(record.body, &result, &command));  // Replayed at open.
+    return visit(record.header.sequence, record.header.now_ns, result, record.body.subspan(1));
+  });
 }
 
 }  // namespace kervan

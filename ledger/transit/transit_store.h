@@ -59,10 +59,18 @@ class TransitStore {
   // success of this call); the call fails only when the journal does (then: closed).
   StoreStatus apply(uint64_t now_ns, const TransitCommand& command, TransitResult* result,
                     uint64_t* sequence);
-  // The coding of the step apply() last journaled (a declaration as computed), until the next.
+  // The coding of the command apply() last journaled (a declaration as computed), until the
+  // next apply.
   std::span<const uint8_t> last_command() const {
-    return std::span(command_bytes_).first(last_command_bytes_);
+    return std::span(command_bytes_).subspan(1, last_command_bytes_ - 1);
   }
+  // Reads the durable steps from sequence `from` on, in order, at most `records_max` of them
+  // (each checked as recovery checks it), calling `visit` with each one's sequence, business
+  // time, result and command coding; `visit` returning false stops early. For readers of the
+  // journal while the store runs (a subscriber catching up).
+  using StepVisitor = std::function<bool(uint64_t sequence, uint64_t at_ns, TransitResult result,
+                                         std::span<const uint8_t> command)>;
+  StoreStatus read_steps(uint64_t from, uint64_t records_max, const StepVisitor& visit) const;
   StoreStatus wait_durable(uint64_t sequence) { return journal_->wait_durable(sequence); }
   uint64_t durable_sequence() const { return journal_->durable_sequence(); }
   uint64_t last_sequence() const { return journal_->last_sequence(); }

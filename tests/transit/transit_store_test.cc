@@ -270,5 +270,53 @@ TEST(TransitStore, AStoreOfAnEarlierFormatIsRefusedNotReplayed) {
   EXPECT_EQ(store, nullptr);
 }
 
+// Each journaled step records what it answered; a replay that answers otherwise is not the
+// store that was written (a different binary, a damaged record that still decodes) and is
+// refused with the record's sequence, not served.
+TEST(TransitStore, AReplayThatAnswersOtherwiseIsRefused) {
+  TempDir folder;
+  const TransitStoreOptions options{
+      .path = folder.store(),
+      .config = TransitConfig{.parties_max = 8, .guarantees_max = 8, .movements_max = 16,
+                              .hash_seed = 5},
+      .journal_map_bytes_max = uint64_t{1} << 30,
+      .journal_ring_bytes = size_t{4} << 20,
+      .log = [](std::string_view) {}};
+  {
+    std::unique_ptr<TransitStore> store;
+    ASSERT_TRUE(TransitStore::open(options, &store).ok());
+    TransitResult result = TransitResult::ledger_refused;
+    uint64_t sequence = 0;
+    ASSERT_TRUE(store->apply(start_ns, bootstrap_command(), &result, &sequence).ok());
+    ASSERT_EQ(result, TransitResult::ok);
+    ASSERT_TRUE(store->wait_durable(sequence).ok());
+  }
+  {
+    // A step recorded as ok that replays as a refusal: a provider registering a party.
+    std::unique_ptr<Journal> journal;
+    ASSERT_TRUE(Journal::open({.path = options.path + "/journal",
+                               .map_bytes_max = options.journal_map_bytes_max,
+                               .ring_bytes = options.journal_ring_bytes},
+                              &journal)
+                    .ok());
+    TransitCommand forged = party_command(customs_kz, PartyRole::customs, "KZ");
+    forged.actor = provider;
+    std::vector<uint8_t> body(journal_command_bytes_max);
+    const size_t size = encode_journaled_step(TransitResult::ok, forged, body);
+    ASSERT_NE(size, 0u);
+    uint64_t sequence = 0;
+    ASSERT_TRUE(journal->append_command(start_ns + 1, static_cast<uint64_t>(provider),
+                                        std::span(body).first(size), &sequence)
+                    .ok());
+    ASSERT_TRUE(journal->wait_durable(sequence).ok());
+  }
+  std::unique_ptr<TransitStore> store;
+  const StoreStatus status = TransitStore::open(options, &store);
+  EXPECT_EQ(status.code(), StoreError::corrupted_record);
+  EXPECT_NE(status.to_string().find("journal record 2 replayed to party_not_found, recorded as ok"),
+            std::string::npos)
+      << status.to_string();
+}
+
 }  // namespace
 }  // namespace kervan
