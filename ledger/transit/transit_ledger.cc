@@ -78,6 +78,9 @@ uint64_t pack_six_bits(const char* eight) {
 
 u128 grn_key(const Grn& grn) { return pack_base37(grn.text()); }
 
+// In 128 bits, so that no id wraps to the table's empty key (id 2^64 - 1 did, and aborted).
+u128 party_key(PartyId id) { return u128{static_cast<uint64_t>(id)} + 1; }
+
 u128 client_key_id(const ClientPublicKey& key) {
   const u128 id = load_u128_le(key.data());
   return id == 0 ? 1 : id;
@@ -145,7 +148,7 @@ TransitLedger::TransitLedger(const TransitConfig& config)
 // ---- Helpers ---------------------------------------------------------------------------------
 
 const Party* TransitLedger::party(PartyId id) const {
-  const uint32_t index = party_ids_.find(static_cast<uint64_t>(id) + 1);
+  const uint32_t index = party_ids_.find(party_key(id));
   return index == IdTable::value_none ? nullptr : &parties_[index];
 }
 
@@ -295,7 +298,7 @@ TransitResult TransitLedger::register_party(uint64_t /*now_ns*/, PartyId actor,
     return TR::party_country_not_involved;
   }
   if (parties_.full()) return TR::capacity_reached;
-  party_ids_.insert(static_cast<uint64_t>(candidate.id) + 1,
+  party_ids_.insert(party_key(candidate.id),
                     static_cast<uint32_t>(parties_.size()));
   parties_.push_back(candidate);
   KERVAN_ASSERT(party(candidate.id) == &parties_.back());

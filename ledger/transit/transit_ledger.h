@@ -226,6 +226,8 @@ class TransitLedger {
 // characters, an MRN (never empty) six bits per character.
 u128 grn_key(const Grn& grn);
 u128 mrn_key(const Mrn& mrn);
+// A party's key in the party table: its id plus one, never zero.
+u128 party_key(PartyId id);
 // A client key's id in the registry: its first 16 bytes, never zero (a full comparison follows
 // every lookup, so two keys sharing them are told apart: the second is refused).
 u128 client_key_id(const ClientPublicKey& key);

@@ -279,5 +279,18 @@ TEST_F(ServerRegistry, AnOperatorDoesNotActAsAnotherPartyOnTheServersClock) {
   EXPECT_EQ(server->counters().rejected_forbidden, 1u);
 }
 
+// Regression (found from outside): a provider registering a guarantee for principal 2^64 - 1
+// aborted the server. Now the answer is party_not_found, and the server still answers.
+TEST_F(ServerRegistry, APartyIdOfTwoToTheSixtyFourMinusOneDoesNotStopTheServer) {
+  std::unique_ptr<Client> p = as(provider);
+  EXPECT_EQ(step(*p, guarantee_for(provider, PartyId{UINT64_MAX})), TransitResult::party_not_found);
+  std::unique_ptr<Client> o = as(operator_party);
+  EXPECT_EQ(step(*o, register_party(operator_party,
+                                    {PartyId{UINT64_MAX}, PartyRole::principal, {}})),
+            TransitResult::ok);
+  EXPECT_EQ(step(*p, guarantee_for(provider, PartyId{UINT64_MAX})), TransitResult::ok);
+  EXPECT_EQ(p->ping(timeout_ms), ProtocolStatus::ok);
+}
+
 }  // namespace
 }  // namespace kervan

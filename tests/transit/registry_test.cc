@@ -170,5 +170,20 @@ TEST(Registry, KeysAreBoundToOnePartyAndRevokedForGood) {
   EXPECT_EQ(ledger.register_key(now, registrar, principal, key_of(seed)), TR::capacity_reached);
 }
 
+// Regression (found from outside): party id 2^64 - 1 wrapped to the party table's empty key, and
+// looking it up aborted the server. Every id but 0 is an id like the others.
+TEST(Registry, TheLargestPartyIdIsAnIdLikeAnyOther) {
+  TransitLedger ledger(small_registry());
+  constexpr PartyId largest{UINT64_MAX};
+  EXPECT_EQ(ledger.party(largest), nullptr);
+  EXPECT_EQ(ledger.register_party(now, largest, Party{largest, PartyRole::provider, {}}),
+            TR::party_not_found);  // Not an operator bootstrapping itself.
+  ASSERT_EQ(ledger.register_party(now, op, Party{op, PartyRole::operator_, {}}), TR::ok);
+  ASSERT_EQ(ledger.register_party(now, op, Party{largest, PartyRole::principal, {}}), TR::ok);
+  ASSERT_NE(ledger.party(largest), nullptr);
+  EXPECT_EQ(ledger.party(largest)->role, PartyRole::principal);
+  EXPECT_EQ(ledger.party(PartyId{0}), nullptr);
+}
+
 }  // namespace
 }  // namespace kervan
