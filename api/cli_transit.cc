@@ -2,6 +2,7 @@
 
 #include <array>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -268,15 +269,20 @@ bool parse_load_reference(std::span<const char* const> rest, TransitCommand* c,
              rest[2] + "'";
     return false;
   }
-  std::ifstream file(rest[0], std::ios::binary);
-  text->assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
-  if (!file.good() && !file.eof()) {
-    *error = std::string("FILE '") + rest[0] + "' cannot be read";
+  // A regular file of at most the limit: a directory or a device (/dev/zero) is refused before
+  // anything is read.
+  std::error_code fs_error;
+  const std::uintmax_t size = std::filesystem::file_size(rest[0], fs_error);
+  if (fs_error || !std::filesystem::is_regular_file(rest[0], fs_error) || size == 0 ||
+      size > reference_text_bytes_max) {
+    *error = std::string("FILE '") + rest[0] + "' is not a regular file of 1 to " +
+             std::to_string(reference_text_bytes_max) + " bytes";
     return false;
   }
-  if (text->empty() || text->size() > reference_text_bytes_max) {
-    *error = std::string("FILE '") + rest[0] + "' is empty or over " +
-             std::to_string(reference_text_bytes_max) + " bytes";
+  std::ifstream file(rest[0], std::ios::binary);
+  text->assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  if (file.bad() || text->size() != size) {
+    *error = std::string("FILE '") + rest[0] + "' cannot be read";
     return false;
   }
   ReferenceData data;

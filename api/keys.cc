@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -113,6 +114,14 @@ StoreStatus load_public_key(const std::string& text_or_path, std::string* out) {
   if (!in) {
     return StoreStatus::error(StoreError::invalid_store,
                               "no key file " + text_or_path + " (nor 40 Z85 characters)");
+  }
+  // A key file is a few lines; a directory, a device or a huge file is not one (and reading
+  // /dev/zero for a word would never end).
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(text_or_path, error);
+  if (error || !std::filesystem::is_regular_file(text_or_path, error) || size > 4096) {
+    return StoreStatus::error(StoreError::invalid_store,
+                              text_or_path + ": not a key file (a regular file of at most 4 KiB)");
   }
   std::string label, key;
   in >> label >> key;

@@ -104,6 +104,12 @@ TEST(CommandLineClient, BadUsageSendsNothingAndSaysWhy) {
       {"--endpoint", e, "transit", "cross", "5", "26KZ0000000000001", "ZZ"},
       {"--endpoint", e, "transit", "claim", "5", "26KZ0000000000001", "12.345", "EUR"},
       {"--endpoint", e, "transit", "levitate", "5"},
+      // Found from outside: a directory aborted the client, /dev/zero made it read for ever.
+      {"--endpoint", e, "transit", "load-reference", "1", folder.path()},
+      {"--endpoint", e, "transit", "load-reference", "1", "/dev/zero"},
+      {"--endpoint", e, "transit", "register-key", "1", "30", "/dev/zero"},
+      {"--endpoint", e, "transit", "register-key", "1", "30", folder.path()},
+      {"--endpoint", e, "transit", "load-reference", "1", "/dev/null", "--effective-from", "x"},
   };
   for (const std::vector<std::string>& args : bad) {
     const ClientRun r = client(args);
@@ -113,6 +119,7 @@ TEST(CommandLineClient, BadUsageSendsNothingAndSaysWhy) {
   }
   EXPECT_NE(client(bad[6]).err.find("MRN 'XX': wrong_length"), std::string::npos);
   EXPECT_NE(client(bad[9]).err.find("unknown transit step 'levitate'"), std::string::npos);
+  EXPECT_NE(client(bad[11]).err.find("is not a regular file"), std::string::npos);
   server->stop();
   EXPECT_EQ(server->counters().requests, 0u);
 }
