@@ -8,16 +8,18 @@ TransitResult ReferenceVersions::add(uint64_t now_ns, Date today, std::string_vi
                                      Date effective_from, LoadError* error) {
   KERVAN_ASSERT(error != nullptr);
   if (versions_.size() >= reference_versions_max) return TransitResult::capacity_reached;
-  if (effective_from < today ||
-      (!versions_.empty() && !(versions_.back()->effective_from < effective_from))) {
-    return TransitResult::reference_data_date_invalid;
-  }
+  if (effective_from < today) return TransitResult::reference_data_date_invalid;
   auto version = std::make_unique<ReferenceVersion>();
   if (load_reference_data_text(text, "reference data", &version->data, error) !=
       LoadErrorCode::ok) {
     return TransitResult::reference_data_invalid;
   }
   version->id = static_cast<uint32_t>(versions_.size() + 1);
+  for (const std::unique_ptr<ReferenceVersion>& older : versions_) {
+    if (older->superseded_by == 0 && !(older->effective_from < effective_from)) {
+      older->superseded_by = version->id;
+    }
+  }
   version->content_hash =
       digest_of({reinterpret_cast<const uint8_t*>(text.data()), text.size()});
   version->effective_from = effective_from;
@@ -30,9 +32,11 @@ TransitResult ReferenceVersions::add(uint64_t now_ns, Date today, std::string_vi
 }
 
 const ReferenceVersion* ReferenceVersions::in_force(Date date) const {
-  // Few versions, in date order: the last one that has started.
+  // Those not superseded are in date order (each new one supersedes those dated on or after
+  // it): the last of them that has started.
   for (size_t i = versions_.size(); i > 0; --i) {
-    if (!(date < versions_[i - 1]->effective_from)) return versions_[i - 1].get();
+    const ReferenceVersion& v = *versions_[i - 1];
+    if (v.superseded_by == 0 && !(date < v.effective_from)) return &v;
   }
   return nullptr;
 }

@@ -4,10 +4,13 @@
 // server's to compute and a replay rebuilds the same tables from the journal.
 //
 // Each version has an id (1, 2, ... in loading order), the BLAKE2b-256 hash of its text, the date
-// it takes effect and the business time it was loaded at. The version in force on a date is the
-// one with the latest effective date on or before it; within it, each country's tariff version
-// and each rate is the one in force on that date (tariff.h, exchange_rates.h). So a declaration
-// dated before a change keeps the data of its date, and no two versions share a date.
+// it takes effect and the business time it was loaded at. A version is never dated in the past,
+// and it supersedes every version dated on or after its own date: so a wrong version is
+// corrected by loading the right one for its date (today's too), and what has applied stays
+// applied (each declaration records the version it was computed with). The version in force on
+// a date is the newest loaded of those not superseded, dated on or before it; within it, each
+// country's tariff version and each rate is the one in force on that date (tariff.h,
+// exchange_rates.h).
 //
 // Loading parses (and allocates): an operator's step, never on a hot path.
 #pragma once
@@ -34,6 +37,7 @@ struct ReferenceVersion {
   Date effective_from;
   uint64_t loaded_ns = 0;
   ReferenceData data;
+  uint32_t superseded_by = 0;  // The version that replaced it from its date on; 0: none.
   // Computes with `data`, remembering its lookups between declarations (results identical to
   // compute_covered_amount's: covered_amount.h). Lookups are not state: mutable.
   mutable std::unique_ptr<CoverCalculator> calculator;
@@ -41,10 +45,10 @@ struct ReferenceVersion {
 
 class ReferenceVersions {
  public:
-  // Parses `text` and adds it as a new version effective from `effective_from`, or refuses it
-  // whole and changes nothing: reference_data_invalid (*error says where: name, line, field),
-  // reference_data_date_invalid (on or before the newest version's date, or before `today`:
-  // versions never apply to the past), capacity_reached.
+  // Parses `text` and adds it as a new version effective from `effective_from`, superseding the
+  // versions dated on or after that date, or refuses it whole and changes nothing:
+  // reference_data_invalid (*error says where: name, line, field), reference_data_date_invalid
+  // (before `today`: versions never apply to the past), capacity_reached.
   TransitResult add(uint64_t now_ns, Date today, std::string_view text, Date effective_from,
                     LoadError* error);
 

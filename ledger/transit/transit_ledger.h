@@ -86,7 +86,8 @@ class TransitLedger {
                                      GuaranteeStatus status, Date liberation);
 
   // The operator loads a version of reference data (tariffs, rates: reference_data.h), in force
-  // from `effective_from` (ReferenceVersions::add: refused whole, or added; never retroactive).
+  // from `effective_from` (ReferenceVersions::add: refused whole, or added, superseding those
+  // dated on or after it; never retroactive).
   TransitResult load_reference_data(uint64_t now_ns, PartyId actor, std::string_view text,
                                     Date effective_from);
   // Computes a declaration's amounts from the reference data in force on the step's date, under

@@ -206,8 +206,9 @@ TEST_F(ServerAmounts, BadReferenceDataIsRefusedWholeAndTheVersionInForceStays) {
   negative.replace(negative.find("vat_percent = \"16\""), 18, "vat_percent = \"-16\"");
   const Date tomorrow = *Date::from_days(today().days_since_epoch() + 1);
   EXPECT_EQ(step(operator_party, load(negative, tomorrow)), TransitResult::reference_data_invalid);
-  EXPECT_EQ(step(operator_party, load(doubled_car_duty(), today())),
-            TransitResult::reference_data_date_invalid);  // Not after the version in force.
+  const Date yesterday = *Date::from_days(today().days_since_epoch() - 1);
+  EXPECT_EQ(step(operator_party, load(doubled_car_duty(), yesterday)),
+            TransitResult::reference_data_date_invalid);  // Never for the past.
   ASSERT_EQ(step(principal, declaration("REFDATA00001", 870323, 40'000'00)), TransitResult::ok);
   const TransitAnswer m = movement(make_mrn(26, Country::of("KZ"), "REFDATA00001"));
   ASSERT_EQ(m.result, QueryResult::ok);

@@ -154,14 +154,28 @@ TEST_F(TransitCover, OnlyAnOperatorLoadsVersionsAndBadOnesChangeNothing) {
   EXPECT_EQ(first.effective_from, today);
   EXPECT_EQ(first.content_hash,
             digest_of({reinterpret_cast<const uint8_t*>(shipped.data()), shipped.size()}));
-  // A second version must start after the first: two never share a date.
-  EXPECT_EQ(load(today, shipped, today), TR::reference_data_date_invalid);
   EXPECT_EQ(load(today, "not toml [", date(2026, 6, 1)), TR::reference_data_invalid);
   EXPECT_EQ(ledger.reference_versions().size(), 1u);
   ASSERT_EQ(load(today, doubled_car_duty(), date(2026, 6, 1)), TR::ok);
-  EXPECT_EQ(ledger.reference_versions().in_force(date(2026, 5, 31))->id, 1u);
-  EXPECT_EQ(ledger.reference_versions().in_force(date(2026, 6, 1))->id, 2u);
-  EXPECT_EQ(ledger.reference_versions().in_force(date(2026, 3, 1)), nullptr);
+  const ReferenceVersions& versions = ledger.reference_versions();
+  EXPECT_EQ(versions.in_force(date(2026, 5, 31))->id, 1u);
+  EXPECT_EQ(versions.in_force(date(2026, 6, 1))->id, 2u);
+  EXPECT_EQ(versions.in_force(date(2026, 3, 1)), nullptr);
+  // Found from outside: a version dated 9999-12-31 blocked every later load for good. A new
+  // version supersedes those dated on or after its own date, so a wrong one is corrected.
+  ASSERT_EQ(load(today, shipped, date(9999, 12, 31)), TR::ok);  // 3: the mistake.
+  EXPECT_EQ(versions.in_force(date(9999, 12, 31))->id, 3u);
+  ASSERT_EQ(load(today, shipped, date(2027, 1, 1)), TR::ok);    // 4: supersedes 3.
+  EXPECT_EQ(versions[2].superseded_by, 4u);
+  EXPECT_EQ(versions.in_force(date(9999, 12, 31))->id, 4u);
+  EXPECT_EQ(versions.in_force(date(2026, 12, 31))->id, 2u);
+  ASSERT_EQ(load(today, shipped, today), TR::ok);  // 5: today's corrected, and all after it.
+  EXPECT_EQ(versions.in_force(today)->id, 5u);
+  EXPECT_EQ(versions.in_force(date(2026, 6, 1))->id, 5u);
+  EXPECT_EQ(versions[0].superseded_by, 5u);
+  EXPECT_EQ(versions[1].superseded_by, 5u);
+  EXPECT_EQ(versions[3].superseded_by, 5u);
+  EXPECT_EQ(versions.size(), 5u);  // Superseded versions stay: movements name them.
 }
 
 // Regression: a principal declared EUR 0.01 of cover for goods worth far more, and the ledger
