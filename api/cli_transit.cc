@@ -41,6 +41,8 @@ const char* const transit_usage =
     "  query movement MRN | guarantee GRN | usage GRN [FROM TO [SKIP]] |\n"
     "        exposure PROVIDER [SKIP]                    lists page by 1,024 from SKIP\n"
     "  query duties COUNTRY CURRENCY [FROM TO]          FROM, TO: dates, inclusive\n"
+    "  query events FROM [LIMIT]                        the steps from that journal sequence on\n"
+    "          that this key may read (catching up with a subscription)\n"
     "  query cover PRINCIPAL MRN ITINERARY GOODS GUARANTEES [--rule national]\n"
     "          what the server would compute for that declaration now (locks nothing)\n";
 
@@ -70,6 +72,15 @@ constexpr std::array<StepName, 18> step_names{{
     {"guarantee-status", TransitOperation::set_guarantee_status},
     {"settle", TransitOperation::settle_claims},
 }};
+
+// The command-line name of a step ("release"), or "operation N" for one the client has no name
+// for.
+std::string step_name(TransitOperation operation) {
+  for (const StepName& s : step_names) {
+    if (s.operation == operation) return std::string(s.name);
+  }
+  return "operation " + std::to_string(static_cast<int>(operation));
+}
 
 // Parses `transit STEP ACTOR ...` into a command; false on bad usage (error says why).
 bool parse_transit(std::span<const char* const> args, TransitCommand* c, std::string* error) {
@@ -568,6 +579,15 @@ int run_transit_query(Session& s, std::span<const char* const> args) {
     if (!parse_period(rest.subspan(2), &q.from_ns, &q.to_ns)) {
       return explain_usage(s, "FROM and TO must be dates, YYYY-MM-DD");
     }
+  } else if (kind == "events" && rest.size() <= 2) {
+    q.kind = QueryKind::events;
+    uint64_t from = 0, limit = events_entries_max;
+    if (!parse_small(rest[0], UINT64_MAX, &from) || from == 0 ||
+        (rest.size() == 2 && (!parse_small(rest[1], events_entries_max, &limit) || limit == 0))) {
+      return explain_usage(s, "events FROM [LIMIT]: a journal sequence from 1, at most 1024");
+    }
+    q.from_sequence = from;
+    q.limit = static_cast<uint32_t>(limit);
   } else if (kind == "cover" && rest.size() >= 5) {
     // The arguments of `transit declare`: what the server would compute for it now.
     q.kind = QueryKind::cover;
@@ -600,6 +620,21 @@ int run_transit_query(Session& s, std::span<const char* const> args) {
   switch (a.kind) {
     case QueryKind::movement:
       movement_fields(s.out, a.movement);
+      break;
+    case QueryKind::events:
+      s.out->number("next_from", a.next_from);
+      s.out->number("durable_last", a.durable_last);
+      s.out->list("steps");
+      for (const JournaledStep& step : a.steps) {
+        TransitCommand c;
+        if (!decode_transit_command(step.command_bytes, &c)) continue;  // Checked when decoded.
+        s.out->begin_row();
+        s.out->row_number("sequence", step.sequence);
+        s.out->row_field("at", format_rfc3339_ns(step.at_ns), true);
+        s.out->row_field("step", step_name(c.operation), true);
+        s.out->row_number("actor", static_cast<uint64_t>(c.actor));
+        s.out->end_row();
+      }
       break;
     case QueryKind::cover: {
       const Declaration& d = a.declaration;

@@ -988,8 +988,15 @@ void Server::State::handle_transit_query(zmq::message_t& routing, const FrameVie
   const std::span<uint8_t> answer = std::span(body).first(transit_answer_bytes_max);
   size_t written = 0;
   const uint64_t now = std::max(transit->last_now_ns(), wall_clock_ns());
-  if (answer_transit_query(transit->ledger(), reader, query, answer, &written, now) ==
-      QueryAccess::forbidden) {
+  if (query.kind == QueryKind::events) {  // From the journal: what the reader may read of it.
+    if (const StoreStatus status = answer_events_query(*transit, reader, query, answer, &written);
+        !status.ok()) {
+      log("event=store_failed error=" + status.to_string());
+      reply_now(routing, h.operation, h.request_id, ProtocolStatus::store_failed, 0, {});
+      return;
+    }
+  } else if (answer_transit_query(transit->ledger(), reader, query, answer, &written, now) ==
+             QueryAccess::forbidden) {
     refuse_forbidden(routing, h, reader, "not_readable");
     return;
   }

@@ -6,6 +6,7 @@
 #include "core/assert.h"
 #include "core/byte_stream.h"
 #include "core/bytes.h"
+#include "ledger/transit/read_access.h"
 
 namespace kervan {
 
@@ -59,6 +60,47 @@ bool decode_transit_event(std::span<const uint8_t> payload, uint64_t number, uin
   if (event.has_snapshot && !decode_transit_answer(snapshot, &event.snapshot)) return false;
   *out = std::move(event);
   return true;
+}
+
+StoreStatus answer_events_query(const TransitStore& store, const Party* reader,
+                                const TransitQuery& q, std::span<uint8_t> out, size_t* written) {
+  KERVAN_ASSERT(q.kind == QueryKind::events && q.from_sequence >= 1);
+  ByteWriter w(out.first(std::min(out.size(), transit_answer_bytes_max)));
+  w.u8(static_cast<uint8_t>(QueryResult::ok));
+  w.u8(static_cast<uint8_t>(QueryKind::events));
+  const size_t header_at = w.written().size();
+  w.u64(0);  // next_from, durable_last and n: filled in below.
+  w.u64(0);
+  w.u32(0);
+  uint64_t next_from = q.from_sequence;
+  uint32_t n = 0;
+  const StoreStatus status = store.read_steps(
+      q.from_sequence, events_scan_records_max,
+      [&](uint64_t sequence, uint64_t at_ns, TransitResult result,
+          std::span<const uint8_t> command) {
+        if (n == q.limit) return false;
+        TransitCommand step;
+        KERVAN_ASSERT(decode_transit_command(command, &step));
+        const bool readable = result == TransitResult::ok &&
+                              (reader == nullptr || may_read_step(store.ledger(), *reader, step));
+        if (readable) {
+          if (w.written().size() + 20 + command.size() > transit_answer_bytes_max) return false;
+          w.u64(sequence);
+          w.u64(at_ns);
+          w.u32(static_cast<uint32_t>(command.size()));
+          w.bytes(command);
+          n += 1;
+        }
+        next_from = sequence + 1;
+        return true;
+      });
+  KERVAN_ASSERT(w.ok());
+  const std::span<uint8_t> header = out.subspan(header_at, 20);
+  store_u64_le(header.data(), next_from);
+  store_u64_le(header.data() + 8, store.durable_sequence());
+  store_u32_le(header.data() + 16, n);
+  *written = w.written().size();
+  return status;
 }
 
 ProtocolStatus TransitSubscription::subscribe(int timeout_ms, uint64_t* from_sequence) {

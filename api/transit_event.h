@@ -26,6 +26,7 @@
 #include "api/protocol.h"
 #include "api/transit_query.h"
 #include "ledger/transit/transit_command.h"
+#include "ledger/transit/transit_store.h"
 
 namespace kervan {
 
@@ -54,6 +55,13 @@ size_t encode_transit_event(uint64_t sequence, std::span<const uint8_t> command,
 // `number` and `at_ns` are the frame's request_id and the body's as_of_ns.
 [[nodiscard]] bool decode_transit_event(std::span<const uint8_t> payload, uint64_t number,
                                         uint64_t at_ns, TransitEvent* out);
+
+// The server's side of an events query: the durable steps from q.from_sequence on that took
+// effect and that `reader` may read (nullptr: everything), at most q.limit of them, within
+// events_scan_records_max records read and the answer's size. Never forbidden: what a reader may
+// not read is left out.
+StoreStatus answer_events_query(const TransitStore& store, const Party* reader,
+                                const TransitQuery& q, std::span<uint8_t> out, size_t* written);
 
 // A connection subscribed to transit events (its own: events and replies share request ids).
 class Client;

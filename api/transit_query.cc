@@ -216,6 +216,10 @@ size_t encode_transit_query(const TransitQuery& q, std::span<uint8_t> out) {
     case QueryKind::cover:
       put(w, q.declaration);
       break;
+    case QueryKind::events:
+      w.u64(q.from_sequence);
+      w.u32(q.limit);
+      break;
   }
   return w.ok() ? w.written().size() : 0;
 }
@@ -255,6 +259,11 @@ bool decode_transit_query(std::span<const uint8_t> bytes, TransitQuery* out) {
     }
     case QueryKind::cover:
       ok = get(r, &q.declaration) && q.declaration.amounts == DeclaredAmounts::expected;
+      break;
+    case QueryKind::events:
+      q.from_sequence = r.u64();
+      q.limit = r.u32();
+      ok = q.from_sequence >= 1 && q.limit >= 1 && q.limit <= events_entries_max;
       break;
   }
   if (!ok || !r.done()) return false;
@@ -329,12 +338,15 @@ QueryAccess answer_transit_query(const TransitLedger& ledger, const Party* reade
       w.u64(q.to_ns);
       put_duties(w, duty_statement(ledger, q.country, q.currency, q.from_ns, q.to_ns));
       break;
+    case QueryKind::events:
+      KERVAN_UNREACHABLE();  // The server answers it from the journal (answer_events_query).
     case QueryKind::cover: {
       // The figures the asker stated are not compared: it asks what they should be.
       Declaration d = q.declaration;
       for (size_t i = 0; i < d.references_count; ++i) d.references[i].amount_concerned = Amount();
       for (size_t i = 0; i < d.itinerary_count; ++i) d.duties[i] = Amount();
       const TransitResult result = ledger.compute_declaration(now_ns, &d);
+      KERVAN_ASSERT(result != TransitResult::ok || d.amounts == DeclaredAmounts::computed);
       answer(result == TransitResult::ok ? QueryResult::ok : QueryResult::refused);
       if (result == TransitResult::ok) {
         put(w, d);
@@ -383,6 +395,23 @@ bool decode_transit_answer(std::span<const uint8_t> bytes, TransitAnswer* out) {
       case QueryKind::cover:
         ok = get(r, &a.declaration) && a.declaration.amounts == DeclaredAmounts::computed;
         break;
+      case QueryKind::events: {
+        a.next_from = r.u64();
+        a.durable_last = r.u64();
+        const uint32_t n = r.u32();
+        ok = r.ok() && n <= events_entries_max;
+        for (uint32_t i = 0; ok && i < n; ++i) {
+          JournaledStep step;
+          step.sequence = r.u64();
+          step.at_ns = r.u64();
+          const std::span<const uint8_t> command = r.bytes(r.u32());
+          TransitCommand decoded;
+          ok = r.ok() && step.sequence != 0 && decode_transit_command(command, &decoded);
+          step.command_bytes.assign(command.begin(), command.end());
+          a.steps.push_back(std::move(step));
+        }
+        break;
+      }
     }
   } else if (a.result == QueryResult::refused) {
     const uint8_t refusal = r.u8();
@@ -402,6 +431,7 @@ std::string_view query_kind_name(QueryKind kind) {
     case QueryKind::exposure: return "exposure";
     case QueryKind::duty_statement: return "duty_statement";
     case QueryKind::cover: return "cover";
+    case QueryKind::events: return "events";
   }
   return "unknown";
 }

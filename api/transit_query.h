@@ -25,8 +25,12 @@ enum class QueryKind : uint8_t {
   exposure = 4,         // A provider's cover in use per principal.
   duty_statement = 5,   // A country's duties for a period.
   cover = 6,            // What the server would compute for a declaration now; locks nothing.
+  events = 7,           // The steps from a journal sequence on that the reader may read.
 };
-inline constexpr uint8_t query_kind_max = 6;
+inline constexpr uint8_t query_kind_max = 7;
+// An events query reads at most this many journal records, and returns at most this many steps.
+inline constexpr uint32_t events_scan_records_max = 65'536;
+inline constexpr uint32_t events_entries_max = 1024;
 
 // DO NOT CHANGE the numbers: sent on the wire.
 enum class QueryResult : uint8_t {
@@ -50,6 +54,15 @@ struct TransitQuery {
   uint64_t to_ns = 0;
   uint32_t skip = 0;                    // guarantee_usage, exposure: entries to skip.
   Declaration declaration{};            // cover: its facts (amounts expected; figures ignored).
+  uint64_t from_sequence = 0;           // events: the first journal sequence to read (>= 1).
+  uint32_t limit = 0;                   // events: steps to return at most (1..1,024).
+};
+
+// A step of an events answer: as journaled, without the state after it.
+struct JournaledStep {
+  uint64_t sequence = 0;
+  uint64_t at_ns = 0;
+  std::vector<uint8_t> command_bytes;  // The command's coding (docs/storage_format.md).
 };
 
 // Codes the query; returns the bytes written, 0 when it does not fit.
@@ -73,6 +86,9 @@ struct TransitAnswer {
   DutyStatement duties;                  // duty_statement
   Declaration declaration;               // cover: as the server would record it
   TransitResult refusal = TransitResult::ok;  // cover, refused: why
+  uint64_t next_from = 0;                // events: where to read on (every step before it read)
+  uint64_t durable_last = 0;             // events: the last durable sequence when answered
+  std::vector<JournaledStep> steps;      // events
 };
 
 enum class QueryAccess : uint8_t { answered, forbidden };

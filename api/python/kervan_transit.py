@@ -104,7 +104,8 @@ __all__ = [
 
 # QueryKind and QueryResult of api/transit_query.h.
 QUERY_KINDS: Dict[int, str] = {1: "movement", 2: "guarantee", 3: "guarantee_usage",
-                               4: "exposure", 5: "duty_statement", 6: "cover"}
+                               4: "exposure", 5: "duty_statement", 6: "cover", 7: "events"}
+EVENTS_ENTRIES_MAX = 1024  # events_entries_max of api/transit_query.h.
 QUERY_RESULTS: Dict[int, str] = {0: "ok", 1: "not_found", 2: "period_invalid", 3: "refused"}
 TRANSIT_RESULT_MAX = 44  # transit_result_max of ledger/transit/transit_results.h.
 QUERY_LIST_ENTRIES_MAX = 1024
@@ -362,7 +363,22 @@ class Cover:
     reference_version: int
 
 
-AnswerValue = Union[Movement, Guarantee, Usage, Exposure, DutyStatement, Cover, int, None]
+@dataclasses.dataclass(frozen=True)
+class JournaledStep:
+    sequence: int
+    at_ns: int
+    command: bytes  # The step's command, as journaled (docs/storage_format.md).
+
+
+@dataclasses.dataclass(frozen=True)
+class Events:
+    next_from: int  # Where to read on: every step before it has been read.
+    durable_last: int  # The last durable journal sequence when answered.
+    steps: Tuple[JournaledStep, ...]
+
+
+AnswerValue = Union[Movement, Guarantee, Usage, Exposure, DutyStatement, Cover, Events, int,
+                    None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -421,9 +437,18 @@ class CoverQuery:
     declaration: bytes
 
 
-Query = Union[MovementQuery, GuaranteeQuery, UsageQuery, ExposureQuery, DutyQuery, CoverQuery]
+@dataclasses.dataclass(frozen=True)
+class EventsQuery:
+    """The steps from journal sequence `from_sequence` on that the reader may read, at most
+    `limit` (1..EVENTS_ENTRIES_MAX): catching up with a subscription."""
+    from_sequence: int
+    limit: int = EVENTS_ENTRIES_MAX
+
+
+Query = Union[MovementQuery, GuaranteeQuery, UsageQuery, ExposureQuery, DutyQuery, CoverQuery,
+              EventsQuery]
 _KIND_OF_QUERY = {MovementQuery: 1, GuaranteeQuery: 2, UsageQuery: 3, ExposureQuery: 4,
-                  DutyQuery: 5, CoverQuery: 6}
+                  DutyQuery: 5, CoverQuery: 6, EventsQuery: 7}
 
 # --------------------------------------------------------------------------------------------
 # Reference numbers (core/reference_number.h, docs/identifiers.md): checked before a query is
@@ -685,6 +710,10 @@ def encode_query(q: Query) -> bytes:
                                  _checked_int(q.skip, U32_MAX, "skip"))
     if isinstance(q, CoverQuery):
         return out + bytes(q.declaration)
+    if isinstance(q, EventsQuery):
+        if not 1 <= q.from_sequence <= U64_MAX or not 1 <= q.limit <= EVENTS_ENTRIES_MAX:
+            raise ValueError(f"{q!r}: from_sequence from 1, limit 1..{EVENTS_ENTRIES_MAX}")
+        return out + struct.pack("<QI", q.from_sequence, q.limit)
     if q.country not in COUNTRIES:
         raise ValueError(f"country {q.country!r} is not an accepted ISO 3166 alpha-2 code")
     if q.currency not in CURRENCY_NUMBERS:
@@ -715,6 +744,11 @@ def decode_query(data: bytes) -> Query:
             q = UsageQuery(text, from_ns, to_ns, skip)
     elif kind == 4:
         q = ExposureQuery(*r.unpack("QI"))
+    elif kind == 7:
+        from_sequence, limit = r.unpack("QI")
+        if from_sequence == 0 or not 1 <= limit <= EVENTS_ENTRIES_MAX:
+            raise r.fail(f"events from {from_sequence}, limit {limit}")
+        q = EventsQuery(from_sequence, limit)
     elif kind == 6:
         start = r.at
         declaration = _get_declaration(r)
@@ -858,6 +892,15 @@ def decode_answer(data: bytes) -> Answer:
         elif kind == "exposure":
             provider = r.u64()
             value = Exposure(provider, *_get_page(r, _get_exposure_row))
+        elif kind == "events":
+            next_from, durable_last = r.unpack("QQ")
+            steps = []
+            for _ in range(r.count("steps", EVENTS_ENTRIES_MAX)):
+                sequence, at_ns = r.unpack("QQ")
+                if sequence == 0:
+                    raise r.fail("a step of sequence 0")
+                steps.append(JournaledStep(sequence, at_ns, r.take(r.u32())))
+            value = Events(next_from, durable_last, tuple(steps))
         elif kind == "cover":
             value = Cover(**_get_declaration(r))
             if value.amounts != "computed":

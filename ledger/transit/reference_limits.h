@@ -28,7 +28,8 @@ inline constexpr size_t country_name_bytes_max = 64;
 inline constexpr size_t reference_file_bytes_max = size_t{4} * 1024 * 1024;
 // The text of one version loaded into a ledger (load_reference_data, journaled as one record):
 // the shipped file is 19 KB; a region's tariffs by heading fit many times over.
-inline constexpr size_t reference_text_bytes_max = size_t{256} * 1024;
+// At most 192 KiB, so that a step carrying one fits a query answer (a subscriber catching up).
+inline constexpr size_t reference_text_bytes_max = size_t{192} * 1024;
 
 // A rate in a tariff (duty, excise, VAT) is a percentage in [0, tariff_percent_max]. Duties
 // above 100 % exist (ad valorem equivalents on alcohol, tobacco); above 1000 % is a typo.

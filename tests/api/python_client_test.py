@@ -720,6 +720,7 @@ class TransitCopiesMatchTheSourcesTest(unittest.TestCase):
             (types, "whole_movement", kt.WHOLE_MOVEMENT),
             ("core/password_hash.h", "password_hash_bytes", kt.ACCESS_CODE_HASH_BYTES),
             ("api/transit_query.h", "query_list_entries_max", kt.QUERY_LIST_ENTRIES_MAX),
+            ("api/transit_query.h", "events_entries_max", kt.EVENTS_ENTRIES_MAX),
             ("api/protocol.h", "transit_body_prefix_bytes", kc.TRANSIT_BODY_PREFIX_BYTES),
             ("api/protocol.h", "access_codes_max_per_request", kc.ACCESS_CODES_MAX_PER_REQUEST),
             ("api/protocol.h", "access_code_bytes_max", kc.ACCESS_CODE_BYTES_MAX),
@@ -912,7 +913,7 @@ class AnswerDecodingTest(unittest.TestCase):
                     self.assertFalse(answer.ok)
         # A cover query the server would refuse: the refusal is a TransitResult.
         self.assertEqual(kt.decode_answer(u8(3) + u8(6) + u8(42)), kt.Answer("cover", "refused", 42))
-        for data in (b"", u8(1), u8(4) + u8(1), u8(1) + u8(0), u8(1) + u8(7),
+        for data in (b"", u8(1), u8(4) + u8(1), u8(1) + u8(0), u8(1) + u8(8),
                      u8(1) + u8(1) + u8(0), u8(0) + u8(1), u8(3) + u8(1) + u8(42),
                      u8(3) + u8(6) + u8(0), u8(3) + u8(6) + u8(kt.TRANSIT_RESULT_MAX + 1),
                      u8(3) + u8(6)):

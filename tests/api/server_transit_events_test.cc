@@ -242,5 +242,69 @@ TEST_F(ServerTransitEvents, AMalformedSubscriptionIsRefused) {
   EXPECT_EQ(server->counters().transit_events, 0u);
 }
 
+// A subscriber that joins late reads what it missed from the journal through the API (the events
+// query), under the same rules, page by page, up to where its subscription starts.
+TEST_F(ServerTransitEvents, ALateSubscriberCatchesUpFromTheJournal) {
+  const std::string_view code[] = {"AB12"};
+  const Country kz = Country::of("KZ"), kg = Country::of("KG"), tr = Country::of("TR");
+  ASSERT_EQ(step(principal_a, declaration("EVENTSMOVE05", principal_a, grn_a, {kz, kg}), code),
+            TransitResult::ok);
+  ASSERT_EQ(step(customs_kz,
+                 movement_step(TransitOperation::release_movement, customs_kz, "EVENTSMOVE05")),
+            TransitResult::ok);
+  TransitCommand amend{.operation = TransitOperation::amend_guarantee, .actor = provider_a};
+  amend.grn = grn_a;
+  amend.amount = Amount::from_minor(6'000'000'00, Currency::eur);
+  amend.reduction_percent = 100;
+  ASSERT_EQ(step(provider_a, amend), TransitResult::ok);
+  ASSERT_EQ(step(principal_a, declaration("EVENTSMOVE06", principal_a, grn_a, {kz, kg, tr}), code),
+            TransitResult::ok);
+  // A refused step is journaled too, and is no one's event.
+  ASSERT_EQ(step(customs_kg,
+                 movement_step(TransitOperation::release_movement, customs_kg, "EVENTSMOVE06")),
+            TransitResult::party_country_not_involved);
+  using Op = TransitOperation;
+  const std::map<PartyId, std::vector<Op>> wanted = {
+      {principal_a,
+       {Op::register_guarantee, Op::declare_movement, Op::release_movement, Op::amend_guarantee,
+        Op::declare_movement}},
+      {customs_tr, {Op::register_guarantee, Op::register_guarantee, Op::amend_guarantee,
+                    Op::declare_movement}},
+      {principal_b, {Op::register_guarantee}},
+  };
+  for (const auto& [party, operations] : wanted) {
+    TransitSubscription subscription(feeds[index_of(party)].get());
+    uint64_t live_from = 0;
+    ASSERT_EQ(subscription.subscribe(timeout_ms, &live_from), ProtocolStatus::ok);
+    std::vector<Op> read;
+    uint64_t from = 1;
+    for (int pages = 0; from <= live_from && pages < 100; ++pages) {
+      TransitAnswer a;
+      ASSERT_EQ(steps[index_of(party)]->transit_query(
+                    {.kind = QueryKind::events, .from_sequence = from, .limit = 2}, &a,
+                    timeout_ms),
+                ProtocolStatus::ok);
+      ASSERT_EQ(a.result, QueryResult::ok);
+      EXPECT_LE(a.steps.size(), 2u);
+      EXPECT_GE(a.durable_last, live_from);
+      for (const JournaledStep& j : a.steps) {
+        TransitCommand c;
+        ASSERT_TRUE(decode_transit_command(j.command_bytes, &c));
+        if (j.sequence <= live_from) read.push_back(c.operation);
+      }
+      ASSERT_GT(a.next_from, from);
+      from = a.next_from;
+    }
+    EXPECT_EQ(read, operations) << "party " << static_cast<uint64_t>(party);
+  }
+  // The analyst reads every step that took effect: the seed's 18 registrations, the reference
+  // data, two guarantees and the four steps above.
+  TransitAnswer all;
+  ASSERT_EQ(steps[index_of(analyst)]->transit_query(
+                {.kind = QueryKind::events, .from_sequence = 1, .limit = 1024}, &all, timeout_ms),
+            ProtocolStatus::ok);
+  EXPECT_EQ(all.steps.size(), 18u + 1 + 2 + 4);
+}
+
 }  // namespace
 }  // namespace kervan
