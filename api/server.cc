@@ -867,6 +867,12 @@ void Server::State::handle_transit(zmq::message_t& routing, const FrameView& vie
       return;
     }
   }
+  // The server's own public key is no client's (whoever holds its secret is the server).
+  if (command.operation == TransitOperation::register_key && !options.insecure &&
+      encode_public_key(command.key) == options.server_keys.public_z85) {
+    refuse_forbidden(routing, h, party, "server_key");
+    return;
+  }
   // Amounts to be covered are the server's to compute: a declaration's figures are the sender's
   // expectations, except from an operator driving a simulation or a replay.
   const bool operator_or_insecure = options.insecure || party->role == PartyRole::operator_;

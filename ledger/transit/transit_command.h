@@ -31,7 +31,7 @@ enum class TransitOperation : uint8_t {
   distribute_union_duties = 16,
   archive_movement = 17,
   register_key = 18,  // The operator binds a client key to a registered party.
-  revoke_key = 19,    // The operator revokes a key: refused at once, on every connection.
+  revoke_key = 19,    // The operator revokes a key: refused at its next request and handshake.
   load_reference_data = 20,  // The operator loads a version of reference data (its text).
 };
 inline constexpr uint8_t transit_operation_max = 20;

@@ -219,6 +219,13 @@ TEST_F(ServerRegistry, KeysAddedAndRevokedTakeEffectAtOnceAndAcrossRestarts) {
   TransitCommand release{.operation = TransitOperation::release_movement, .actor = customs_kz};
   release.mrn = make_mrn(26, Country::of("KZ"), "NOSUCHMOVE01");
   EXPECT_EQ(step(*renewed, release), TransitResult::movement_not_found);  // Acts as customs KZ.
+  // Found from outside: the server's own public key could be registered as a client's.
+  TransitResult result{};
+  KeyPair server_pair;
+  server_pair.public_z85 = options.server_keys.public_z85;
+  EXPECT_EQ(op->transit(key_command(TransitOperation::register_key, customs_kz, server_pair),
+                        &result, timeout_ms),
+            ProtocolStatus::forbidden);
   // A revoked key is never registered again, nor is the last operator key revoked.
   EXPECT_EQ(step(*op, key_command(TransitOperation::register_key, customs_kz, key_of(customs_kz))),
             TransitResult::key_revoked);
