@@ -18,6 +18,7 @@
 #include "ledger/transit/declaration_builder.h"
 #include "ledger/transit/reference_data.h"
 #include "tests/api/server_fixture.h"
+#include "tests/support/reference_texts.h"
 
 namespace kervan {
 namespace {
@@ -27,29 +28,13 @@ using testing::TempDir;
 constexpr int timeout_ms = 10'000;
 constexpr PartyId operator_party{1}, customs_kz{10}, provider{20}, principal{30};
 
-Date today() {
-  return date_of_ns(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count()));
-}
-
-// The shipped data with a car's duty (HS 8703) doubled: newer tariffs than a client's.
-std::string doubled_car_duty() {
-  std::string text(embedded_carec_toml());
-  const std::string from = "\"8703\" = \"15\"", to = "\"8703\" = \"30\"";
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
+using testing::doubled_car_duty;
+using testing::today;
 
 class ServerAmounts : public ::testing::Test {
  protected:
   void SetUp() override {
-    options = testing::options_in(folder, "tcp://127.0.0.1:*");
-    options.insecure = false;
-    options.server_keys = generate_keypair();
-    options.transit = testing::transit_in(folder);
+    options = testing::secure_transit_options(folder);
     options.log = [this](std::string_view line) {
       const std::lock_guard<std::mutex> hold(lines_mutex);
       lines.emplace_back(line);
@@ -58,8 +43,7 @@ class ServerAmounts : public ::testing::Test {
                            Party{customs_kz, PartyRole::customs, Country::of("KZ")},
                            Party{provider, PartyRole::provider, Country::of("KZ")},
                            Party{principal, PartyRole::principal, Country::of("CN")}}) {
-      keys.push_back(generate_keypair());
-      options.clients.push_back(ClientEntry{keys.back().public_z85, p});
+      testing::seed(&options, p, &keys);
     }
     ASSERT_TRUE(Server::open(options, &server).ok());
     server->start();

@@ -31,11 +31,7 @@ namespace {
 
 constexpr int timeout_ms = 10'000;
 
-Date today() {
-  return date_of_ns(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count()));
-}
+using testing::today;
 
 // The parties, one key each: every role, customs of four countries.
 const std::vector<Party>& parties() {
@@ -102,16 +98,12 @@ bool may_read(const Model& model, const Party& reader, const ModelMovement& m) {
 class AuthorisationModel : public ::testing::TestWithParam<uint64_t> {
  protected:
   void SetUp() override {
-    options = testing::options_in(folder, "tcp://127.0.0.1:*");
-    options.insecure = false;
-    options.server_keys = generate_keypair();
-    options.transit = testing::transit_in(folder);
+    options = testing::secure_transit_options(folder);
     options.transit.config.parties_max = 64;
     options.transit.config.guarantees_max = 64;
     options.transit.config.movements_max = 256;
     for (const Party& p : parties()) {
-      keys.push_back(generate_keypair());
-      options.clients.push_back(ClientEntry{keys.back().public_z85, p});
+      testing::seed(&options, p, &keys);
     }
     ASSERT_TRUE(Server::open(options, &server).ok());
     server->start();

@@ -55,11 +55,8 @@ int handshake(const std::string& endpoint, const std::string& server_public_z85,
 class ServerRegistry : public ::testing::Test {
  protected:
   void SetUp() override {
-    options = testing::options_in(folder, "tcp://127.0.0.1:*");
-    options.insecure = false;
-    options.server_keys = generate_keypair();
+    options = testing::secure_transit_options(folder);
     options.feed_endpoint = "tcp://127.0.0.1:*";
-    options.transit = testing::transit_in(folder);
     // The seed: the operator first, then a party of each role with its key.
     const Party parties[] = {{operator_party, PartyRole::operator_, {}},
                              {customs_kz, PartyRole::customs, Country::of("KZ")},
@@ -68,8 +65,7 @@ class ServerRegistry : public ::testing::Test {
                              {victim, PartyRole::principal, Country::of("KZ")},
                              {analyst, PartyRole::analyst, {}}};
     for (const Party& p : parties) {
-      keys.push_back(generate_keypair());
-      options.clients.push_back(ClientEntry{keys.back().public_z85, p});
+      testing::seed(&options, p, &keys);
     }
     open_server();
   }

@@ -27,19 +27,12 @@ constexpr int timeout_ms = 10'000;
 constexpr PartyId op{1}, analyst{60}, customs_kz{10}, customs_kg{11}, customs_tr{13},
     provider_a{20}, provider_b{21}, principal_a{30}, principal_b{31};
 
-Date today() {
-  return date_of_ns(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count()));
-}
+using testing::today;
 
 class ServerTransitEvents : public ::testing::Test {
  protected:
   void SetUp() override {
-    options = testing::options_in(folder, "tcp://127.0.0.1:*");
-    options.insecure = false;
-    options.server_keys = generate_keypair();
-    options.transit = testing::transit_in(folder);
+    options = testing::secure_transit_options(folder);
     const Party parties[] = {{op, PartyRole::operator_, {}},
                              {analyst, PartyRole::analyst, {}},
                              {customs_kz, PartyRole::customs, Country::of("KZ")},
@@ -51,8 +44,7 @@ class ServerTransitEvents : public ::testing::Test {
                              {principal_b, PartyRole::principal, Country::of("KZ")}};
     for (const Party& p : parties) {
       ids.push_back(p.id);
-      keys.push_back(generate_keypair());
-      options.clients.push_back(ClientEntry{keys.back().public_z85, p});
+      testing::seed(&options, p, &keys);
     }
     ASSERT_TRUE(Server::open(options, &server).ok());
     server->start();

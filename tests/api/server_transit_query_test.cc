@@ -43,10 +43,7 @@ ExpectedCover expected_cover(const Declaration& d) {
   CoveredAmount covered;
   const CoverRequest request{.items = items,
                              .itinerary = {d.itinerary.data(), d.itinerary_count},
-                             .declared_on = date_of_ns(static_cast<uint64_t>(
-                                 std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count())),
+                             .declared_on = testing::today(),
                              .guarantee_currency = Currency::eur,
                              .rule = SchemeRule::regional};
   EXPECT_EQ(compute_covered_amount(request, data.tariffs, data.rates, &covered), CoverError::ok);
@@ -56,18 +53,14 @@ ExpectedCover expected_cover(const Declaration& d) {
 class ServerTransitQueries : public ::testing::Test {
  protected:
   void SetUp() override {
-    options = testing::options_in(folder, "tcp://127.0.0.1:*");
-    options.insecure = false;
-    options.server_keys = generate_keypair();
-    options.transit = testing::transit_in(folder);
+    options = testing::secure_transit_options(folder);
     const Party parties[] = {{operator_party, PartyRole::operator_, {}},
                              {customs_kz, PartyRole::customs, Country::of("KZ")},
                              {customs_tr, PartyRole::customs, Country::of("TR")},
                              {provider, PartyRole::provider, Country::of("KZ")},
                              {principal, PartyRole::principal, Country::of("CN")}};
     for (const Party& p : parties) {
-      keys.push_back(generate_keypair());
-      options.clients.push_back(ClientEntry{keys.back().public_z85, p});
+      testing::seed(&options, p, &keys);
     }
     ASSERT_TRUE(Server::open(options, &server).ok());
     server->start();
@@ -92,10 +85,7 @@ class ServerTransitQueries : public ::testing::Test {
     TransitCommand reference{.operation = TransitOperation::load_reference_data,
                              .actor = operator_party};
     reference.reference_text = embedded_carec_toml();
-    reference.date = date_of_ns(static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count()));
+    reference.date = testing::today();
     Client op = as(operator_party);
     ASSERT_EQ(step(op, reference), TransitResult::ok);
   }

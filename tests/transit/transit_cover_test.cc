@@ -11,6 +11,7 @@
 #include "ledger/transit/reference_data.h"
 #include "ledger/transit/transit_command.h"
 #include "ledger/transit/transit_store.h"
+#include "tests/support/reference_texts.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/transit_values.h"
 
@@ -18,27 +19,10 @@ namespace kervan {
 namespace {
 
 using TR = TransitResult;
+using testing::doubled_car_duty;
+using testing::replaced;
 
 constexpr PartyId provider{20}, principal{30}, customs_kz{10};
-
-// `text` with the first `from` replaced by `to` (which must be there).
-std::string replaced(std::string_view text, std::string_view from, std::string_view to) {
-  std::string out(text);
-  const size_t at = out.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) out.replace(at, from.size(), to);
-  return out;
-}
-
-// The shipped data with a car's duty (HS 8703) doubled: a second version that changes amounts.
-std::string doubled_car_duty() {
-  std::string text(embedded_carec_toml());
-  const std::string from = "\"8703\" = \"15\"", to = "\"8703\" = \"30\"";
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
-    text.replace(at, from.size(), to);
-  }
-  return text;
-}
 
 class TransitCover : public ::testing::Test {
  protected:
