@@ -78,8 +78,12 @@ uint64_t pack_six_bits(const char* eight) {
 
 u128 grn_key(const Grn& grn) { return pack_base37(grn.text()); }
 
-// In 128 bits, so that no id wraps to the table's empty key (id 2^64 - 1 did, and aborted).
-u128 party_key(PartyId id) { return u128{static_cast<uint64_t>(id)} + 1; }
+// The id itself: 0, the table's empty key, is never a party's (the id plus one, as it was,
+// wrapped to 0 for id 2^64 - 1, and the lookup aborted).
+u128 party_key(PartyId id) {
+  KERVAN_ASSERT(static_cast<uint64_t>(id) != 0);
+  return static_cast<uint64_t>(id);
+}
 
 u128 client_key_id(const ClientPublicKey& key) {
   const u128 id = load_u128_le(key.data());
@@ -148,6 +152,7 @@ TransitLedger::TransitLedger(const TransitConfig& config)
 // ---- Helpers ---------------------------------------------------------------------------------
 
 const Party* TransitLedger::party(PartyId id) const {
+  if (static_cast<uint64_t>(id) == 0) return nullptr;  // Never registered (register_party).
   const uint32_t index = party_ids_.find(party_key(id));
   return index == IdTable::value_none ? nullptr : &parties_[index];
 }

@@ -227,7 +227,7 @@ class TransitLedger {
 // characters, an MRN (never empty) six bits per character.
 u128 grn_key(const Grn& grn);
 u128 mrn_key(const Mrn& mrn);
-// A party's key in the party table: its id plus one, never zero.
+// A party's key in the party table: its id. REQUIRES: id != 0 (no party has id 0).
 u128 party_key(PartyId id);
 // A client key's id in the registry: its first 16 bytes, never zero (a full comparison follows
 // every lookup, so two keys sharing them are told apart: the second is refused).
