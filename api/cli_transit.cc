@@ -41,6 +41,7 @@ const char* const transit_usage =
     "  query movement MRN | guarantee GRN | usage GRN [FROM TO [SKIP]] |\n"
     "        exposure PROVIDER [SKIP]                    lists page by 1,024 from SKIP\n"
     "  query duties COUNTRY CURRENCY [FROM TO]          FROM, TO: dates, inclusive\n"
+    "  query reference                                  the reference data versions loaded\n"
     "  query events FROM [LIMIT]                        the steps from that journal sequence on\n"
     "          that this key may read (catching up with a subscription)\n"
     "  query cover PRINCIPAL MRN ITINERARY GOODS GUARANTEES [--rule national]\n"
@@ -534,7 +535,10 @@ int run_transit_step(Session& s, std::span<const char* const> args) {
 }
 
 int run_transit_query(Session& s, std::span<const char* const> args) {
-  if (args.size() < 2) return exit_usage;
+  // Every query names something, but the list of reference data versions.
+  if (args.empty() || (args.size() < 2 && std::string_view(args[0]) != "reference")) {
+    return exit_usage;
+  }
   const std::string_view kind = args[0];
   const std::span<const char* const> rest = args.subspan(1);
   TransitQuery q;
@@ -579,6 +583,8 @@ int run_transit_query(Session& s, std::span<const char* const> args) {
     if (!parse_period(rest.subspan(2), &q.from_ns, &q.to_ns)) {
       return explain_usage(s, "FROM and TO must be dates, YYYY-MM-DD");
     }
+  } else if (kind == "reference" && rest.empty()) {
+    q.kind = QueryKind::reference_versions;
   } else if (kind == "events" && rest.size() <= 2) {
     q.kind = QueryKind::events;
     uint64_t from = 0, limit = events_entries_max;
@@ -620,6 +626,18 @@ int run_transit_query(Session& s, std::span<const char* const> args) {
   switch (a.kind) {
     case QueryKind::movement:
       movement_fields(s.out, a.movement);
+      break;
+    case QueryKind::reference_versions:
+      s.out->list("versions");
+      for (const TransitAnswer::Version& v : a.versions) {
+        s.out->begin_row();
+        s.out->row_number("id", v.id);
+        s.out->row_field("effective_from", v.effective_from.to_string(), true);
+        s.out->row_field("loaded", format_rfc3339_ns(v.loaded_ns), true);
+        s.out->row_field("content_hash", to_hex(v.content_hash), true);
+        s.out->row_number("superseded_by", v.superseded_by);
+        s.out->end_row();
+      }
       break;
     case QueryKind::events:
       s.out->number("next_from", a.next_from);

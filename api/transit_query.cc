@@ -220,6 +220,8 @@ size_t encode_transit_query(const TransitQuery& q, std::span<uint8_t> out) {
       w.u64(q.from_sequence);
       w.u32(q.limit);
       break;
+    case QueryKind::reference_versions:
+      break;
   }
   return w.ok() ? w.written().size() : 0;
 }
@@ -264,6 +266,8 @@ bool decode_transit_query(std::span<const uint8_t> bytes, TransitQuery* out) {
       q.from_sequence = r.u64();
       q.limit = r.u32();
       ok = q.from_sequence >= 1 && q.limit >= 1 && q.limit <= events_entries_max;
+      break;
+    case QueryKind::reference_versions:
       break;
   }
   if (!ok || !r.done()) return false;
@@ -340,6 +344,20 @@ QueryAccess answer_transit_query(const TransitLedger& ledger, const Party* reade
       break;
     case QueryKind::events:
       KERVAN_UNREACHABLE();  // The server answers it from the journal (answer_events_query).
+    case QueryKind::reference_versions: {  // Public: what every amount is computed with.
+      const ReferenceVersions& versions = ledger.reference_versions();
+      answer(QueryResult::ok);
+      w.u32(static_cast<uint32_t>(versions.size()));
+      for (size_t i = 0; i < versions.size(); ++i) {
+        const ReferenceVersion& v = versions[i];
+        w.u32(v.id);
+        w.bytes(v.content_hash);
+        put(w, v.effective_from);
+        w.u64(v.loaded_ns);
+        w.u32(v.superseded_by);
+      }
+      break;
+    }
     case QueryKind::cover: {
       // The figures the asker stated are not compared: it asks what they should be.
       Declaration d = q.declaration;
@@ -395,6 +413,22 @@ bool decode_transit_answer(std::span<const uint8_t> bytes, TransitAnswer* out) {
       case QueryKind::cover:
         ok = get(r, &a.declaration) && a.declaration.amounts == DeclaredAmounts::computed;
         break;
+      case QueryKind::reference_versions: {
+        const uint32_t n = r.u32();
+        ok = r.ok() && n <= reference_versions_max;
+        for (uint32_t i = 0; ok && i < n; ++i) {
+          TransitAnswer::Version v;
+          v.id = r.u32();
+          const std::span<const uint8_t> hash = r.bytes(v.content_hash.size());
+          ok = hash.size() == v.content_hash.size() && get(r, &v.effective_from);
+          if (ok) std::copy(hash.begin(), hash.end(), v.content_hash.begin());
+          v.loaded_ns = r.u64();
+          v.superseded_by = r.u32();
+          ok = ok && r.ok() && v.id == i + 1 && v.superseded_by <= n;
+          a.versions.push_back(v);
+        }
+        break;
+      }
       case QueryKind::events: {
         a.next_from = r.u64();
         a.durable_last = r.u64();
@@ -432,6 +466,7 @@ std::string_view query_kind_name(QueryKind kind) {
     case QueryKind::duty_statement: return "duty_statement";
     case QueryKind::cover: return "cover";
     case QueryKind::events: return "events";
+    case QueryKind::reference_versions: return "reference_versions";
   }
   return "unknown";
 }

@@ -26,8 +26,9 @@ enum class QueryKind : uint8_t {
   duty_statement = 5,   // A country's duties for a period.
   cover = 6,            // What the server would compute for a declaration now; locks nothing.
   events = 7,           // The steps from a journal sequence on that the reader may read.
+  reference_versions = 8,  // The versions of reference data loaded: ids, hashes, dates.
 };
-inline constexpr uint8_t query_kind_max = 7;
+inline constexpr uint8_t query_kind_max = 8;
 // An events query reads at most this many journal records, and returns at most this many steps.
 inline constexpr uint32_t events_scan_records_max = 65'536;
 inline constexpr uint32_t events_entries_max = 1024;
@@ -89,6 +90,14 @@ struct TransitAnswer {
   uint64_t next_from = 0;                // events: where to read on (every step before it read)
   uint64_t durable_last = 0;             // events: the last durable sequence when answered
   std::vector<JournaledStep> steps;      // events
+  struct Version {
+    uint32_t id = 0;
+    Digest content_hash{};
+    Date effective_from;
+    uint64_t loaded_ns = 0;
+    uint32_t superseded_by = 0;
+  };
+  std::vector<Version> versions;         // reference_versions, in loading order
 };
 
 enum class QueryAccess : uint8_t { answered, forbidden };

@@ -104,7 +104,9 @@ __all__ = [
 
 # QueryKind and QueryResult of api/transit_query.h.
 QUERY_KINDS: Dict[int, str] = {1: "movement", 2: "guarantee", 3: "guarantee_usage",
-                               4: "exposure", 5: "duty_statement", 6: "cover", 7: "events"}
+                               4: "exposure", 5: "duty_statement", 6: "cover", 7: "events",
+                               8: "reference_versions"}
+REFERENCE_VERSIONS_MAX = 64  # reference_versions_max of ledger/transit/reference_versions.h.
 EVENTS_ENTRIES_MAX = 1024  # events_entries_max of api/transit_query.h.
 QUERY_RESULTS: Dict[int, str] = {0: "ok", 1: "not_found", 2: "period_invalid", 3: "refused"}
 TRANSIT_RESULT_MAX = 44  # transit_result_max of ledger/transit/transit_results.h.
@@ -364,10 +366,19 @@ class Cover:
 
 
 @dataclasses.dataclass(frozen=True)
+class ReferenceVersion:
+    id: int  # 1, 2, ... in loading order.
+    content_hash: str  # BLAKE2b-256 of the text loaded, in hexadecimal.
+    effective_from: datetime.date
+    loaded_ns: int
+    superseded_by: int  # The version that replaced it from its date on; 0: none.
+
+
+@dataclasses.dataclass(frozen=True)
 class JournaledStep:
     sequence: int
     at_ns: int
-    command: bytes  # The step's command, as journaled (docs/storage_format.md).
+    command: bytes  # The command as journaled (docs/storage_format.md); not decoded here.
 
 
 @dataclasses.dataclass(frozen=True)
@@ -377,8 +388,8 @@ class Events:
     steps: Tuple[JournaledStep, ...]
 
 
-AnswerValue = Union[Movement, Guarantee, Usage, Exposure, DutyStatement, Cover, Events, int,
-                    None]
+AnswerValue = Union[Movement, Guarantee, Usage, Exposure, DutyStatement, Cover, Events,
+                    Tuple[ReferenceVersion, ...], int, None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -445,10 +456,15 @@ class EventsQuery:
     limit: int = EVENTS_ENTRIES_MAX
 
 
+@dataclasses.dataclass(frozen=True)
+class ReferenceVersionsQuery:
+    """The versions of reference data the server holds: ids, content hashes, dates."""
+
+
 Query = Union[MovementQuery, GuaranteeQuery, UsageQuery, ExposureQuery, DutyQuery, CoverQuery,
-              EventsQuery]
+              EventsQuery, ReferenceVersionsQuery]
 _KIND_OF_QUERY = {MovementQuery: 1, GuaranteeQuery: 2, UsageQuery: 3, ExposureQuery: 4,
-                  DutyQuery: 5, CoverQuery: 6, EventsQuery: 7}
+                  DutyQuery: 5, CoverQuery: 6, EventsQuery: 7, ReferenceVersionsQuery: 8}
 
 # --------------------------------------------------------------------------------------------
 # Reference numbers (core/reference_number.h, docs/identifiers.md): checked before a query is
@@ -710,6 +726,8 @@ def encode_query(q: Query) -> bytes:
                                  _checked_int(q.skip, U32_MAX, "skip"))
     if isinstance(q, CoverQuery):
         return out + bytes(q.declaration)
+    if isinstance(q, ReferenceVersionsQuery):
+        return out
     if isinstance(q, EventsQuery):
         if not 1 <= q.from_sequence <= U64_MAX or not 1 <= q.limit <= EVENTS_ENTRIES_MAX:
             raise ValueError(f"{q!r}: from_sequence from 1, limit 1..{EVENTS_ENTRIES_MAX}")
@@ -744,6 +762,8 @@ def decode_query(data: bytes) -> Query:
             q = UsageQuery(text, from_ns, to_ns, skip)
     elif kind == 4:
         q = ExposureQuery(*r.unpack("QI"))
+    elif kind == 8:
+        q = ReferenceVersionsQuery()
     elif kind == 7:
         from_sequence, limit = r.unpack("QI")
         if from_sequence == 0 or not 1 <= limit <= EVENTS_ENTRIES_MAX:
@@ -892,10 +912,28 @@ def decode_answer(data: bytes) -> Answer:
         elif kind == "exposure":
             provider = r.u64()
             value = Exposure(provider, *_get_page(r, _get_exposure_row))
+        elif kind == "reference_versions":
+            versions = []
+            count = r.u32()
+            if count > REFERENCE_VERSIONS_MAX:
+                raise r.fail(f"{count} reference versions pass {REFERENCE_VERSIONS_MAX}")
+            for i in range(count):
+                version_id = r.u32()
+                content_hash = r.take(32)
+                effective_from = r.date()
+                loaded_ns, superseded_by = r.unpack("QI")
+                if version_id != i + 1 or superseded_by > count:
+                    raise r.fail(f"version {version_id} at {i}, superseded by {superseded_by}")
+                versions.append(ReferenceVersion(version_id, content_hash.hex(), effective_from,
+                                                 loaded_ns, superseded_by))
+            value = tuple(versions)
         elif kind == "events":
             next_from, durable_last = r.unpack("QQ")
             steps = []
-            for _ in range(r.count("steps", EVENTS_ENTRIES_MAX)):
+            count = r.u32()
+            if count > EVENTS_ENTRIES_MAX:
+                raise r.fail(f"{count} steps pass {EVENTS_ENTRIES_MAX}")
+            for _ in range(count):
                 sequence, at_ns = r.unpack("QQ")
                 if sequence == 0:
                     raise r.fail("a step of sequence 0")

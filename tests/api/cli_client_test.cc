@@ -275,6 +275,10 @@ TEST(CommandLineClient, DeclaresWithAnAccessCodeAndQueries) {
       << r.out;  // No reference data in force yet.
   r = as(operator_key, {"transit", "load-reference", "1", reference});
   ASSERT_EQ(r.out, "{\"step\":\"load-reference\",\"result\":\"ok\"}\n") << r.err;
+  r = as(principal_key, {"query", "reference"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"versions\":[{\"id\":1,\"effective_from\":\""), std::string::npos)
+      << r.out;
   // One car (8703.23: duty, excise and VAT by each country's tariff) and one unclassified item
   // (EUR 10,000 by default), KZ -> KG: the regional amount is the higher country's total.
   r = as(principal_key, {"transit", "declare", "30", mrn, "KZ,KG",

@@ -721,6 +721,8 @@ class TransitCopiesMatchTheSourcesTest(unittest.TestCase):
             ("core/password_hash.h", "password_hash_bytes", kt.ACCESS_CODE_HASH_BYTES),
             ("api/transit_query.h", "query_list_entries_max", kt.QUERY_LIST_ENTRIES_MAX),
             ("api/transit_query.h", "events_entries_max", kt.EVENTS_ENTRIES_MAX),
+            ("ledger/transit/reference_versions.h", "reference_versions_max",
+             kt.REFERENCE_VERSIONS_MAX),
             ("api/protocol.h", "transit_body_prefix_bytes", kc.TRANSIT_BODY_PREFIX_BYTES),
             ("api/protocol.h", "access_codes_max_per_request", kc.ACCESS_CODES_MAX_PER_REQUEST),
             ("api/protocol.h", "access_code_bytes_max", kc.ACCESS_CODE_BYTES_MAX),
@@ -904,6 +906,30 @@ class AnswerDecodingTest(unittest.TestCase):
             self.assertEqual(answer_status(data[:n]), "answer_invalid", f"{n} bytes")
         self.assertEqual(answer_status(data + b"\0"), "answer_invalid")
 
+    def test_reference_versions(self):
+        version = (u32(1) + bytes(range(32)) + i32(20_520) + u64(T0) + u32(2)
+                   + u32(2) + bytes(32) + i32(20_510) + u64(T0 + 1) + u32(0))
+        answer = kt.decode_answer(u8(0) + u8(8) + u32(2) + version)
+        self.assertEqual(answer.value[0], kt.ReferenceVersion(
+            1, bytes(range(32)).hex(), datetime.date(2026, 3, 8), T0, 2))
+        self.assertEqual(answer.value[1].superseded_by, 0)
+        self.assert_every_cut_refused(u8(0) + u8(8) + u32(2) + version)
+        for data in (u8(0) + u8(8) + u32(1) + u32(2) + bytes(32) + i32(0) + u64(0) + u32(0),
+                     u8(0) + u8(8) + u32(1) + u32(1) + bytes(32) + i32(0) + u64(0) + u32(2),
+                     u8(0) + u8(8) + u32(65)):
+            with self.subTest(data=data.hex()):
+                self.assertEqual(answer_status(data), "answer_invalid")
+
+    def test_events(self):
+        step = u64(7) + u64(T0) + u32(5) + b"\x06" + u64(30)[:4]
+        answer = kt.decode_answer(u8(0) + u8(7) + u64(9) + u64(12) + u32(1) + step)
+        self.assertEqual(answer.value, kt.Events(9, 12, (kt.JournaledStep(7, T0, step[20:]),)))
+        self.assert_every_cut_refused(u8(0) + u8(7) + u64(9) + u64(12) + u32(1) + step)
+        for data in (u8(0) + u8(7) + u64(9) + u64(12) + u32(1025),
+                     u8(0) + u8(7) + u64(9) + u64(12) + u32(1) + u64(0) + step[8:]):
+            with self.subTest(data=data.hex()):
+                self.assertEqual(answer_status(data), "answer_invalid")
+
     def test_answers_without_a_value(self):
         for result, name in ((1, "not_found"), (2, "period_invalid")):
             for kind, kind_name in kt.QUERY_KINDS.items():
@@ -913,7 +939,7 @@ class AnswerDecodingTest(unittest.TestCase):
                     self.assertFalse(answer.ok)
         # A cover query the server would refuse: the refusal is a TransitResult.
         self.assertEqual(kt.decode_answer(u8(3) + u8(6) + u8(42)), kt.Answer("cover", "refused", 42))
-        for data in (b"", u8(1), u8(4) + u8(1), u8(1) + u8(0), u8(1) + u8(8),
+        for data in (b"", u8(1), u8(4) + u8(1), u8(1) + u8(0), u8(1) + u8(9),
                      u8(1) + u8(1) + u8(0), u8(0) + u8(1), u8(3) + u8(1) + u8(42),
                      u8(3) + u8(6) + u8(0), u8(3) + u8(6) + u8(kt.TRANSIT_RESULT_MAX + 1),
                      u8(3) + u8(6)):

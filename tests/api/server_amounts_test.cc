@@ -199,6 +199,17 @@ TEST_F(ServerAmounts, BadReferenceDataIsRefusedWholeAndTheVersionInForceStays) {
   EXPECT_EQ(m.movement.declaration.reference_version, 1u);
   EXPECT_EQ(m.movement.declaration.references[0].amount_concerned,
             client_side_amount(870323, 40'000'00));
+  // The versions, as anyone may read them: the refused ones are not there.
+  TransitAnswer versions;
+  ASSERT_EQ(as(principal).transit_query({.kind = QueryKind::reference_versions}, &versions,
+                                        timeout_ms),
+            ProtocolStatus::ok);
+  ASSERT_EQ(versions.versions.size(), 1u);
+  const std::string_view shipped = embedded_carec_toml();
+  EXPECT_EQ(versions.versions[0].content_hash,
+            digest_of({reinterpret_cast<const uint8_t*>(shipped.data()), shipped.size()}));
+  EXPECT_EQ(versions.versions[0].effective_from, today());
+  EXPECT_EQ(versions.versions[0].superseded_by, 0u);
   server->stop();
   EXPECT_EQ(server->counters().transit_refused, 4u);
   // The reply says reference_data_invalid; the operator's log says where.
