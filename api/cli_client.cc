@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <vector>
+#include <zmq.hpp>
 
 #include "api/cli_output.h"
 #include "api/cli_transit.h"
@@ -245,7 +246,17 @@ int run_client_command(int argc, const char* const* argv, std::FILE* out, std::F
   }
   const std::string_view command = argv[i];
   const std::span<const char* const> args(argv + i + 1, static_cast<size_t>(argc - i - 1));
-  Client client(endpoint, security);
+  // An endpoint ZeroMQ cannot parse ("localhost:7420", "foo://bar") is bad usage, said as such
+  // (found from outside: it aborted the client with an uncaught exception).
+  std::optional<Client> connected;
+  try {
+    connected.emplace(endpoint, security);
+  } catch (const zmq::error_t& error) {
+    std::fprintf(err, "kervan client: --endpoint '%s': %s (expected tcp://HOST:PORT or ipc://PATH)\n",
+                 endpoint.c_str(), error.what());
+    return exit_usage;
+  }
+  Client& client = *connected;
   Output output(out, json);
   Session s{&client, &output, err, static_cast<int>(timeout_ms)};
   int rc = exit_usage;

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -165,6 +166,14 @@ bool apply_config_text(std::string_view text, std::string_view source, ServeSett
 }
 
 bool apply_config_file(const std::string& path, ServeSettings* settings, ConfigError* error) {
+  // A directory opens as an empty stream: it must not start a server on every default (found
+  // from outside).
+  std::error_code fs_error;
+  if (std::filesystem::exists(path, fs_error) &&
+      !std::filesystem::is_regular_file(path, fs_error)) {
+    error->message = path + ": not a configuration file (a regular TOML file)";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error->message = path + ": cannot be read";

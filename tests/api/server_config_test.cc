@@ -94,6 +94,11 @@ TEST(ServerConfig, FileThatCannotBeReadIsAnError) {
   ConfigError error;
   EXPECT_FALSE(apply_config_file("/nonexistent/kervan.toml", &s, &error));
   EXPECT_EQ(error.message, "/nonexistent/kervan.toml: cannot be read");
+  // Found from outside: a directory read as an empty file, and the server started on every
+  // default.
+  const std::string folder = std::filesystem::temp_directory_path().string();
+  EXPECT_FALSE(apply_config_file(folder, &s, &error));
+  EXPECT_EQ(error.message, folder + ": not a configuration file (a regular TOML file)");
   const std::string path =
       (std::filesystem::temp_directory_path() / "kervan_server_config_test.toml").string();
   std::ofstream(path) << "[store]\naccounts_max = 9\n";
