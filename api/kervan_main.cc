@@ -95,6 +95,17 @@ kervan::StoreStatus operator_key_seed(const std::string& data,
   return kervan::StoreStatus();
 }
 
+// Makes `path` (and its parents); false, having said why, when it cannot (found from outside:
+// serve --data on a path that cannot be made aborted with an uncaught filesystem_error).
+bool make_folder(const std::string& path, const char* command) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (!error) return true;
+  std::fprintf(stderr, "kervan %s: cannot make %s: %s\n", command, path.c_str(),
+               error.message().c_str());
+  return false;
+}
+
 int serve(int argc, char** argv) {
   if ((argc - 2) % 2 != 0) return 2;
   kervan::ServeSettings settings;
@@ -140,8 +151,8 @@ int serve(int argc, char** argv) {
   if (!options.insecure) {
     // Secure by default: the server's key pair is made on first start. Without the transit
     // domain, clients are listed in <data>/clients (kervan register-client); with it, in the
-    // transit store's registry, which the operator key seeds (secure_serve_keys).
-    std::filesystem::create_directories(data);
+    // transit store's registry, which the operator key seeds (operator_key_seed).
+    if (!make_folder(data, "serve")) return 1;
     kervan::StoreStatus s = kervan::load_keypair(data + "/server.key", true, &options.server_keys);
     if (s.ok()) {
       // The public half alone, to hand to clients (kervan client --server-key <data>/server.pub).
@@ -240,7 +251,7 @@ int register_client_command(int argc, char** argv) {
     }
   }
   if (entry.public_z85.size() != 40 || static_cast<uint64_t>(entry.party.id) == 0) return 2;
-  std::filesystem::create_directories(data);
+  if (!make_folder(data, "register-client")) return 1;
   if (const kervan::StoreStatus s = kervan::register_client(data + "/clients", entry); !s.ok()) {
     std::fprintf(stderr, "kervan register-client: %s\n", s.to_string().c_str());
     return 1;
@@ -254,7 +265,9 @@ int register_client_command(int argc, char** argv) {
 int verify(const char* path) {
   // A transit store has a journal and no checkpoints; a ledger store has both.
   const std::filesystem::path folder(path);
-  if (std::filesystem::exists(folder / "journal") && !std::filesystem::exists(folder / "checkpoint")) {
+  std::error_code error;  // A folder that cannot be read is the open's to report, not a throw.
+  if (std::filesystem::exists(folder / "journal", error) &&
+      !std::filesystem::exists(folder / "checkpoint", error)) {
     kervan::TransitVerifyReport transit;
     if (const kervan::StoreStatus s = kervan::verify_transit_store(path, &transit); !s.ok()) {
       std::fprintf(stderr, "kervan verify: %s\n", s.to_string().c_str());

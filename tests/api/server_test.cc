@@ -3,6 +3,7 @@
 #include "api/server.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +13,8 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
+#include <vector>
 #include <zmq.hpp>
 
 #include "api/client.h"
@@ -559,6 +562,53 @@ TEST(ServerTransit, BusinessTimeOnlyFromOperatorsOnlyForwardAndAcrossRestarts) {
     EXPECT_EQ(op.transit(customs_party, &result, timeout_ms, t2040 - 1),
               ProtocolStatus::clock_regressed);
     server->stop();
+  }
+}
+
+}  // namespace
+}  // namespace kervan
+
+namespace kervan {
+namespace {
+
+// How a run of the kervan binary ended: its exit status, or 128 + the signal that killed it.
+int run_kervan(std::vector<std::string> args) {
+  const pid_t child = fork();
+  if (child == 0) {
+    std::vector<char*> argv = {const_cast<char*>(KERVAN_BINARY)};
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, STDERR_FILENO);
+    dup2(null, STDOUT_FILENO);
+    execv(KERVAN_BINARY, argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Found from outside: paths that cannot be made or read, and endpoints and configurations that
+// cannot be used, ended the command by a signal (an uncaught exception). Each is now an exit
+// status: 1 for an operation that failed, 2 for bad usage.
+TEST(KervanCommand, BadPathsAndEndpointsEndInAStatusNotASignal) {
+  TempDir folder;
+  struct Case {
+    std::vector<std::string> args;
+    int status;
+  };
+  const Case cases[] = {
+      {{"serve", "--data", "/proc/nope/x", "--endpoint", "tcp://127.0.0.1:0"}, 1},
+      {{"serve", "--insecure", "yes", "--data", "/proc/nope/x", "--endpoint", "tcp://127.0.0.1:0"},
+       1},
+      {{"serve", "--config", folder.path(), "--data", folder.path() + "/d"}, 2},
+      {{"verify", "/proc/nope"}, 1},
+      {{"client", "--endpoint", "localhost:27420", "ping"}, 2},
+      {{"client", "--endpoint", "foo://bar", "ping"}, 2},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(run_kervan(c.args), c.status) << c.args[0] << " " << c.args[1] << " " << c.args[2];
   }
 }
 
