@@ -11,25 +11,17 @@
 namespace kervan {
 
 std::optional<TransitQuery> snapshot_query(const TransitCommand& step) {
-  using Op = TransitOperation;
-  switch (step.operation) {
-    case Op::register_party:
-    case Op::register_key:
-    case Op::revoke_key:
-    case Op::load_reference_data:
-    case Op::settle_claims:
-    case Op::distribute_union_duties:
+  switch (subject_of(step.operation)) {
+    case StepSubject::guarantee:
+      return TransitQuery{.kind = QueryKind::guarantee, .grn = step_grn(step)};
+    case StepSubject::movement:
+      return TransitQuery{.kind = QueryKind::movement, .mrn = step_mrn(step)};
+    case StepSubject::registry:
+    case StepSubject::settlement:
+    case StepSubject::union_distribution:
       return std::nullopt;
-    case Op::register_guarantee:
-      return TransitQuery{.kind = QueryKind::guarantee, .grn = step.guarantee.grn};
-    case Op::amend_guarantee:
-    case Op::set_guarantee_status:
-      return TransitQuery{.kind = QueryKind::guarantee, .grn = step.grn};
-    case Op::declare_movement:
-      return TransitQuery{.kind = QueryKind::movement, .mrn = step.declaration.mrn};
-    default:
-      return TransitQuery{.kind = QueryKind::movement, .mrn = step.mrn};
   }
+  return std::nullopt;
 }
 
 size_t encode_transit_event(uint64_t sequence, std::span<const uint8_t> command,

@@ -60,33 +60,26 @@ bool may_read_duties(const Party& reader, Country country) {
 
 bool may_read_step(const TransitLedger& ledger, const Party& reader, const TransitCommand& step) {
   if (reads_everything(reader)) return true;
-  using Op = TransitOperation;
-  switch (step.operation) {
-    case Op::register_party:
-    case Op::register_key:
-    case Op::revoke_key:
-    case Op::load_reference_data:
+  switch (subject_of(step.operation)) {
+    case StepSubject::registry:
       return false;
-    case Op::register_guarantee:
-    case Op::amend_guarantee:
-    case Op::set_guarantee_status: {
-      const Guarantee* g = ledger.guarantee(
-          step.operation == Op::register_guarantee ? step.guarantee.grn : step.grn);
+    case StepSubject::guarantee: {
+      const Guarantee* g = ledger.guarantee(step_grn(step));
       return g != nullptr && may_read_guarantee(reader, *g);
     }
-    case Op::settle_claims:
+    case StepSubject::settlement:
       return reader.id == step.actor;
-    case Op::distribute_union_duties:
+    case StepSubject::union_distribution:
       for (size_t i = 0; i < step.distribution.members_count; ++i) {
         if (may_read_duties(reader, step.distribution.members[i])) return true;
       }
       return false;
-    default: {
-      const Movement* m = ledger.movement(
-          step.operation == Op::declare_movement ? step.declaration.mrn : step.mrn);
+    case StepSubject::movement: {
+      const Movement* m = ledger.movement(step_mrn(step));
       return m != nullptr && may_read_movement(ledger, reader, *m);
     }
   }
+  return false;
 }
 
 }  // namespace kervan

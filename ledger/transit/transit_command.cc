@@ -65,6 +65,48 @@ size_t encode_transit_command(const TransitCommand& c, std::span<uint8_t> out) {
   return w.ok() ? w.written().size() : 0;
 }
 
+StepSubject subject_of(TransitOperation operation) {
+  using Op = TransitOperation;
+  switch (operation) {
+    case Op::register_party:
+    case Op::register_key:
+    case Op::revoke_key:
+    case Op::load_reference_data:
+      return StepSubject::registry;
+    case Op::register_guarantee:
+    case Op::amend_guarantee:
+    case Op::set_guarantee_status:
+      return StepSubject::guarantee;
+    case Op::settle_claims:
+      return StepSubject::settlement;
+    case Op::distribute_union_duties:
+      return StepSubject::union_distribution;
+    case Op::declare_movement:
+    case Op::release_movement:
+    case Op::cancel_movement:
+    case Op::record_crossing:
+    case Op::record_arrival:
+    case Op::write_off:
+    case Op::record_incident:
+    case Op::open_enquiry:
+    case Op::raise_claim:
+    case Op::record_claim_paid:
+    case Op::archive_movement:
+      return StepSubject::movement;
+  }
+  KERVAN_UNREACHABLE();
+}
+
+const Grn& step_grn(const TransitCommand& step) {
+  KERVAN_ASSERT(subject_of(step.operation) == StepSubject::guarantee);
+  return step.operation == TransitOperation::register_guarantee ? step.guarantee.grn : step.grn;
+}
+
+const Mrn& step_mrn(const TransitCommand& step) {
+  KERVAN_ASSERT(subject_of(step.operation) == StepSubject::movement);
+  return step.operation == TransitOperation::declare_movement ? step.declaration.mrn : step.mrn;
+}
+
 size_t encode_journaled_step(TransitResult result, const TransitCommand& command,
                              std::span<uint8_t> out) {
   if (out.empty()) return 0;

@@ -59,6 +59,21 @@ struct TransitCommand {
   std::string_view reference_text{};
 };
 
+// What a step concerns: who may see it (read_access.h) and what state follows it (an event's
+// snapshot) both follow from this.
+enum class StepSubject : uint8_t {
+  registry,            // Parties, keys, reference data: the operator's.
+  guarantee,           // One guarantee: step_grn().
+  movement,            // One movement: step_mrn().
+  settlement,          // A provider's claims settled: its actor.
+  union_distribution,  // A customs union's duties: its members.
+};
+StepSubject subject_of(TransitOperation operation);
+// The GRN of a guarantee step, the MRN of a movement step.
+// REQUIRES: subject_of(step.operation) is guarantee, resp. movement.
+const Grn& step_grn(const TransitCommand& step);
+const Mrn& step_mrn(const TransitCommand& step);
+
 // A journaled step: u8 result (what applying it answered) then the command. A replay applies the
 // command and checks that it answers the same (TransitStore), and a reader of the journal knows
 // which steps took effect.
